@@ -1,0 +1,1147 @@
+"""Deadlines stage: Vietnamese deadline phrases to dates, periods and rules.
+
+Two entry points, both pure:
+
+- :func:`parse_deadline` reads one phrase (``"trước ngày 30/6/2019"``,
+  ``"Quý III/2018"``, ``"hằng tháng"``) into a :class:`DeadlineValue`,
+  anchored on the document's issue date as ANNOTATION_GUIDE.md requires.
+- :func:`find_deadlines` finds the phrases in the normalised view of a
+  sentence or document that read as deadlines *in context*, with offsets.
+
+All vocabulary comes from ``resources/deadlines.yaml``; this module only
+assembles it into patterns (once, cached) and applies the guide's
+conventions. When a phrase cannot be pinned down the answer is
+``unresolved`` with a warning, never a guess: a wrong date is worse than none.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cache
+from typing import Any
+
+from pipeline.model import DeadlineValue
+from pipeline.normalise import normalise_string
+from pipeline.resources import load_yaml
+
+RESOURCE = "deadlines.yaml"
+
+# Word edges that treat Vietnamese letters as letters (``\b`` would too, but
+# spelling it out keeps digits and letters on the same footing).
+_B = r"(?<![^\W_])"
+_E = r"(?![^\W_])"
+_FLAGS = re.IGNORECASE
+_WORD = re.compile(r"[^\W_]+")
+
+# Kinds whose value carries a date; they outrank undated readings when a
+# phrase holds several.
+_DATED_KINDS = ("date", "period", "relative")
+# In brackets only a month or quarter is read as a deadline ("(tháng
+# 02/2025)", 10_nq-1339); bracketed days and ranges are mostly anniversaries
+# ("(02/9/1945 - 02/9/2025)", 06_cd-224) or the dates of earlier steps.
+_PAREN_OK = ("month", "month_bare", "quarter")
+# Patterns that may have an operator in front ("trước", "trong", …).
+_WITH_OPERATOR = frozenset(
+    {
+        "date_words",
+        "date_num",
+        "date_range",
+        "month",
+        "month_bare",
+        "quarter",
+        "months_of_year",
+        "half",
+        "year",
+        "year_part",
+        "year_range",
+        "span",
+        "holiday",
+        "dayonly",
+        "weekday",
+    }
+)
+_KIND_RANK = {
+    "date": 0,
+    "period": 0,
+    "relative": 0,
+    "recurring": 1,
+    "ongoing": 2,
+    "event": 3,
+    "immediate": 4,
+    "unresolved": 5,
+}
+
+
+@dataclass(frozen=True)
+class FoundDeadline:
+    """A deadline phrase found in a text: ``text == source[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+    value: DeadlineValue
+
+
+# --------------------------------------------------------------------------
+# Grammar: patterns compiled once from the data file.
+
+
+def _words(items: Any, sep: str = r"\s+") -> str:
+    """An alternation of ``items``, longest first, spaces matching any run."""
+    escaped = sorted({str(w) for w in items}, key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", sep) for w in escaped)
+
+
+def _key(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+@dataclass
+class _Grammar:
+    data: dict[str, Any]
+    names: list[str]
+    starters: frozenset[str]
+    readings: re.Pattern[str]
+    group_map: list[list[tuple[str, str]]]
+    exclusions: re.Pattern[str]
+    cited: re.Pattern[str]
+    label: re.Pattern[str]
+    cell_start: re.Pattern[str]
+    verbs_prefix: re.Pattern[str]
+    triggers_before: re.Pattern[str]
+    event_opener: re.Pattern[str]
+    label_event_opener: re.Pattern[str]
+    issue_anchor: re.Pattern[str]
+    joiner: re.Pattern[str]
+    from_joiner: re.Pattern[str]
+    past: re.Pattern[str]
+    bare_periodic_next: re.Pattern[str]
+    op_before: re.Pattern[str]
+    span_op_before: re.Pattern[str]
+    needs_normalising: re.Pattern[str]
+    op_kind: dict[str, str] = field(default_factory=dict)
+    lookup: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def _starters(d: dict[str, Any]) -> frozenset[str]:
+    """First words of everything a reading can open with (digits aside)."""
+    pools: list[Any] = [
+        *d["words"].values(),
+        d["half_year"],
+        d["holidays"],
+        d["weekdays"],
+        d["number_words"],
+        d["ongoing"]["words"],
+        d["immediate"]["words"],
+    ]
+    pools += [parts for parts in d["parts"].values()]
+    rec = d["recurrence"]
+    pools += [rec["every"], rec["periodic"], rec["yearly_tails"]]
+    return frozenset(str(item).split()[0].lower() for pool in pools for item in pool)
+
+
+def _reversed_words(items: Any) -> re.Pattern[str]:
+    """Matches, at the start of a reversed text, one of ``items`` reversed."""
+    words = sorted({str(w)[::-1] for w in items}, key=len, reverse=True)
+    alternation = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+    return re.compile(rf"\s+(?P<op>{alternation}){_E}", _FLAGS)
+
+
+def _needs_normalising() -> re.Pattern[str]:
+    """Text that normalise() could change: old-style tone pairs (from its own
+    data file) or any character outside printable ASCII and the Vietnamese
+    letters of the Latin blocks."""
+    pairs = load_yaml("tone_placement.yaml")["pairs"]
+    variants = {v for old in pairs for v in (old, old.upper(), old[0].upper() + old[1:])}
+    alternation = "|".join(sorted(map(re.escape, variants), key=len, reverse=True))
+    return re.compile(rf"{alternation}|[^\x20-\x7e\u00c0-\u024f\u1ea0-\u1ef9]")
+
+
+@cache
+def _grammar() -> _Grammar:
+    d = load_yaml(RESOURCE)
+    w = d["words"]
+    seps = "".join(re.escape(c) for c in d["date_separators"])
+    sep = rf"(?:\s*[{seps}]\s*|{re.escape(d['dot_separator'])})"
+    sep_chars = seps + re.escape(d["dot_separator"])
+    roman = d["roman_numerals"]
+    num_words = d["number_words"]
+    rec = d["recurrence"]
+
+    op_kind: dict[str, str] = {}
+    for kind, items in d["operators"].items():
+        for item in items:
+            op_kind[_key(item)] = kind
+    # Operators are found by looking back from a core match (see _scan):
+    # an optional alternation in front of every pattern would be tried at
+    # every position and cost most of the run time.
+    op = ""  # kept as a marker of where an operator may stand
+    time = (
+        rf"(?:(?P<hh>\d{{1,2}})\s*(?:{_words(w['hour'])})"
+        rf"(?:\s*(?P<mi>\d{{1,2}})(?:\s*(?:{_words(w['minute'])}))?)?\s*,?\s*)?"
+    )
+    day_w, month_w, year_w = _words(w["day"]), _words(w["month"]), _words(w["year"])
+    quarter_w = _words(w["quarter"])
+    rel_years = _words(list(d["relative_years"]) + list(d["unresolved_years"]))
+    year_tail = (
+        rf"(?:{sep}(?P<y>\d{{4}}|\d{{2}})(?![\d/])"
+        rf"|\s*,?\s*(?:{year_w})\s+(?P<y2>\d{{4}}|\d{{2}})(?!\d)"
+        rf"|\s+(?P<yrel>{rel_years}){_E})?"
+    )
+    no_more = rf"(?![\d/])(?!\s*[{sep_chars}]\s*\d)"
+    parts = d["parts"]
+    units_all = {u: k for k, us in d["units"].items() for u in us}
+    rec_units = _words(rec["units"])
+    count = rf"(?P<n>\d{{1,3}}|{_words(num_words)})"
+    weekday = _words(d["weekdays"])
+    ongoing_words = _words(d["ongoing"]["words"], sep=r"\s*,?\s*")
+    immediate = _words(d["immediate"]["words"])
+
+    # One regular expression with a branch per reading; at a given start the
+    # first branch that matches wins, so longer readings come first and a
+    # span ("15 giờ") comes after the readings that may start with a time.
+    src: list[tuple[str, str]] = [
+        (
+            "date_words",
+            rf"{_B}{op}{time}(?:{day_w})\s+(?P<d>\d{{1,2}})\s+(?:{month_w})\s+"
+            rf"(?P<m>\d{{1,2}})(?!\d){year_tail}",
+        ),
+        (
+            "date_range",
+            rf"{_B}(?:(?:{day_w})\s+)?(?P<d1>\d{{1,2}}){sep}"
+            rf"(?P<m1>\d{{1,2}})(?:{sep}(?P<y1>\d{{4}}))?\s*(?:[{seps}]|{_words(w['range_to'])})"
+            rf"\s*(?:(?:{day_w})\s+)?(?P<d>\d{{1,2}}){sep}(?P<m>\d{{1,2}}){sep}(?P<y>\d{{4}})"
+            rf"{no_more}",
+        ),
+        (
+            "date_num",
+            rf"{_B}{op}{time}(?:(?:{day_w})\s+)?(?P<d>\d{{1,2}}){sep}(?P<m>\d{{1,2}})"
+            rf"(?:{sep}(?P<y>\d{{4}}|\d{{2}}))?{no_more}",
+        ),
+        (
+            "month",
+            rf"{_B}{op}(?:(?P<part>{_words(parts['month'])})\s+)?(?:{month_w})\s+"
+            rf"(?P<m>\d{{1,2}})(?!\d)(?!\s*[{sep_chars}]\s*\d{{1,2}}\s*[{sep_chars}]){year_tail}",
+        ),
+        (
+            "month_bare",
+            rf"(?<![\w/.\-]){op}(?P<m>\d{{1,2}}){sep}(?P<y>\d{{4}}){no_more}",
+        ),
+        (
+            "quarter",
+            rf"{_B}{op}(?:(?P<part>{_words(parts['quarter'])})\s+)?(?:{quarter_w})\s+"
+            rf"(?P<q>{_words(roman)}|[1-4]){_E}{year_tail}",
+        ),
+        (
+            "months_of_year",
+            rf"{_B}{op}{count}\s+(?:{month_w})\s+(?P<side>"
+            rf"{_words(d['months_of_year']['first'] + d['months_of_year']['last'])})\s+"
+            rf"(?:{year_w})(?:\s+(?P<y>\d{{4}}))?(?!\s*\d)",
+        ),
+        (
+            "half",
+            rf"{_B}{op}(?P<half>{_words(d['half_year'])})(?:\s+(?P<y>\d{{4}}))?(?!\s*\d)",
+        ),
+        (
+            "year",
+            rf"{_B}{op}(?:(?P<part>{_words(parts['year'])})\s+)?(?:{year_w})\s+"
+            rf"(?P<y>\d{{4}})(?![\d/])(?!\s*[{seps}]\s*\d)",
+        ),
+        (
+            "year_part",
+            rf"{_B}{op}(?P<part>{_words(parts['year'])})\s+(?:{year_w})"
+            rf"(?:\s+(?P<yrel>{rel_years}))?{_E}(?!\s*\d)",
+        ),
+        (
+            "year_range",
+            rf"{_B}{op}(?:(?:{_words(w['period_range'])}|{year_w})\s+)?(?P<y1>\d{{4}})\s*"
+            rf"(?:[{seps}]|{_words(w['range_to'])})\s*(?:(?:{year_w})\s+)?(?P<y>\d{{4}})(?!\d)",
+        ),
+        (
+            "holiday",
+            rf"{_B}{op}(?P<h>{_words(d['holidays'])}){_E}(?:\s+(?:(?:{year_w})\s+)?"
+            rf"(?P<y>\d{{4}}))?",
+        ),
+        (
+            "rec",
+            rf"{_B}(?:(?P<periodic>{_words(rec['periodic'])})\s+)?"
+            rf"(?:{_words(rec['every'])})\s+(?P<unit>{rec_units}){_E}",
+        ),
+        (
+            "rec_n",
+            rf"{_B}(?:(?P<periodic>{_words(rec['periodic'])})\s+)?{count}\s+"
+            rf"(?P<unit>{rec_units})\s*(?:/\s*)?(?:{_words(rec['times'])}){_E}",
+        ),
+        (
+            "rec_periodic_n",
+            rf"{_B}(?P<periodic>{_words(rec['periodic'])})\s+{count}\s+"
+            rf"(?P<unit>{rec_units}){_E}(?!\s+(?:{_words(d['months_of_year']['first'])}|"
+            rf"{_words(d['months_of_year']['last'])}))",
+        ),
+        (
+            "rec_bare",
+            rf"{_B}(?P<periodic>{_words(rec['periodic'])}){_E}"
+            rf"(?!\s+(?:{_words(rec['every'])}|\d))",
+        ),
+        ("yearly_tail", rf"{_B}(?P<tail>{_words(rec['yearly_tails'])}){_E}"),
+        (
+            "dayonly",
+            rf"{_B}{op}{time}(?:{day_w})\s+(?P<d>\d{{1,2}})(?!\d)"
+            rf"(?!\s*(?:[{sep_chars}]\s*\d|(?:{month_w}){_E}))",
+        ),
+        (
+            "weekday",
+            rf"{_B}{op}{time}(?:(?:{day_w})\s+)?(?P<wd>{weekday}){_E}",
+        ),
+        (
+            "span",
+            rf"{_B}{count}\s+"
+            rf"(?P<unit>{_words(units_all)}){_E}"
+            rf"(?:\s*,?\s*(?P<aop>{_words(d['span_anchor_openers'])})\s+"
+            rf"(?P<anchor>[^,;.\n|()]{{1,80}}))?",
+        ),
+        ("ongoing", rf"{_B}(?P<w>{ongoing_words}){_E}"),
+        ("immediate", rf"{_B}(?P<w>{immediate}){_E}"),
+    ]
+    names = [name for name, _ in src]
+    branches = []
+    group_map: list[list[tuple[str, str]]] = []
+    for index, (_, pattern) in enumerate(src):
+        groups = re.findall(r"\(\?P<(\w+)>", pattern)
+        group_map.append([(f"b{index}_{g}", g) for g in dict.fromkeys(groups)])
+        renamed = re.sub(r"\(\?P<(\w+)>", rf"(?P<b{index}_\1>", pattern)
+        branches.append(f"(?P<b{index}>{renamed})")
+    readings = re.compile("|".join(branches), _FLAGS)
+
+    cited_types = _words(d["cited_documents"]["types"])
+    number = d["cited_documents"]["number_pattern"]
+    dateish = (
+        rf"\d{{1,2}}(?:{sep}\d{{1,2}}(?:{sep}\d{{2,4}})?|\s+(?:{month_w})\s+\d{{1,2}}"
+        rf"(?:\s*,?\s*(?:{year_w})\s+\d{{2,4}})?)"
+    )
+    not_deadlines = list(d["not_deadlines"]["patterns"])
+    not_deadlines.append(
+        rf"(?:(?:{_words(d['cited_documents']['number_word'])})\s*)?{number}\s*,?\s+"
+        rf"(?:{day_w})\s+{dateish}"
+    )
+    exclusions = re.compile("|".join(f"(?:{p})" for p in not_deadlines), _FLAGS | re.MULTILINE)
+    cited = re.compile(
+        rf"(?:(?:{_words(d['cited_documents']['number_word'])})\s*\S+|{number}|"
+        rf"{_B}(?:{cited_types}))\s*,?\s*$",
+        _FLAGS,
+    )
+    lab = d["labels"]
+    label = re.compile(
+        rf"{_B}(?:{_words(lab['heads'])})(?:\s+(?:{_words(lab['tails'])}))?\s*:\s*", _FLAGS
+    )
+    verbs = _words(d["completion_verbs"])
+    ev = d["event"]
+    issue_anchor = re.compile(
+        rf"(?:{_words(d['issue_date_anchors'])})(?:\s+(?:{cited_types})\s+này)?{_E}", _FLAGS
+    )
+    lookup = {
+        "op_kind": op_kind,
+        "units": {_key(u): k for u, k in units_all.items()},
+        "rec_units": {_key(u): v for u, v in rec["units"].items()},
+        "roman": {k.lower(): v for k, v in roman.items()},
+        "num_words": {_key(k): v for k, v in num_words.items()},
+        "weekdays": {_key(k): v for k, v in d["weekdays"].items()},
+        "holidays": {_key(k): v for k, v in d["holidays"].items()},
+        "half": {_key(k): v for k, v in d["half_year"].items()},
+        "first": {_key(x) for x in d["months_of_year"]["first"]},
+        "relative_years": {_key(k): v for k, v in d["relative_years"].items()},
+        "unresolved_years": {_key(x) for x in d["unresolved_years"]},
+        "parts": {k: {_key(p): v for p, v in ps.items()} for k, ps in parts.items()},
+        "ongoing_alone": {_key(x) for x in rec["ongoing_units_alone"]},
+        "rec_not_after": [_key(x) for x in rec["not_after"]],
+        "rec_not_before": [_key(x) for x in rec["not_before"]],
+        "ongoing_in_text": {_key(x) for x in d["ongoing"]["in_text"]},
+        "ongoing_not_after": [_key(x) for x in d["ongoing"]["not_after"]],
+        "ongoing_not_before": [_key(x) for x in d["ongoing"]["not_before"]],
+        "imm_not_after": [_key(x) for x in d["immediate"]["not_after"]],
+        "imm_not_before": [_key(x) for x in d["immediate"]["not_before"]],
+        "span_not_before": [_key(x) for x in d["span_not_before"]],
+        "event_strong": {_key(x) for x in ev["strong_openers"]},
+        "event_cues": {_key(x) for x in ev["cues"]},
+        "event_not_after": [_key(x) for x in ev["not_after"]],
+        "lookback": rec["lookback_words"],
+        "max_event": ev["max_chars"],
+    }
+    joiners = _words(rec["joiners"])
+    return _Grammar(
+        data=d,
+        names=names,
+        starters=_starters(d),
+        readings=readings,
+        group_map=group_map,
+        exclusions=exclusions,
+        cited=cited,
+        label=label,
+        cell_start=re.compile(r"(?:(?P<open>[|(])|^)[^\S\n]*", re.MULTILINE),
+        verbs_prefix=re.compile(rf"(?:(?:{verbs}){_E}\s*)*", _FLAGS),
+        triggers_before=re.compile(rf"{_B}(?:{_words(d['completion_triggers'])})\s+$", _FLAGS),
+        event_opener=re.compile(rf"{_B}(?P<w>{_words(ev['openers'])}){_E}", _FLAGS),
+        label_event_opener=re.compile(
+            rf"(?P<w>{_words(list(ev['openers']) + list(ev['label_openers']))}){_E}", _FLAGS
+        ),
+        issue_anchor=issue_anchor,
+        joiner=re.compile(rf"^\s*(?:(?:{joiners})\s*)*$", _FLAGS),
+        from_joiner=re.compile(rf"^\s*,?\s*(?:và\s+)?(?:(?:{verbs}|duy trì){_E}\s*)*$", _FLAGS),
+        past=re.compile(rf"{_B}(?:{_words(d['not_deadlines']['past_markers'])}){_E}", _FLAGS),
+        bare_periodic_next=re.compile(
+            rf"\s*(?:\(\s*)?(?:{_words(rec['bare_periodic_before'])}){_E}", _FLAGS
+        ),
+        op_before=_reversed_words(op_kind),
+        span_op_before=_reversed_words(d["span_operators"]),
+        needs_normalising=_needs_normalising(),
+        op_kind=op_kind,
+        lookup=lookup,
+    )
+
+
+# --------------------------------------------------------------------------
+# Calendar arithmetic.
+
+
+def _last_day(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _add_working_days(day: date, count: int) -> date:
+    # Monday to Friday, holidays ignored (guide, conventions); day 1 is the
+    # first working day after the anchor.
+    while count > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            count -= 1
+    return day
+
+
+def _valid_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+# --------------------------------------------------------------------------
+# Readings: what a matched pattern means before context is judged.
+
+
+@dataclass
+class _Atom:
+    start: int
+    end: int
+    core: int
+    name: str
+    op: str | None
+    value: DeadlineValue
+    groups: dict[str, str | None]
+    anchor: dict[str, Any] | None = None  # what a recurrence may take from it
+    merged: bool = False
+
+
+class _Unresolved(Exception):
+    """Raised inside a reading to give up with a warning."""
+
+
+def _number(text: str, lookup: dict[str, Any]) -> int:
+    key = _key(text)
+    if key.isdigit():
+        return int(key)
+    return lookup["num_words"][key]
+
+
+def _year(
+    groups: dict[str, str | None],
+    issued: date | None,
+    end_of: Callable[[int], date],
+    lookup: dict[str, Any],
+) -> tuple[int, bool]:
+    """The year of a period, and whether the text stated it."""
+    text = groups.get("y") or groups.get("y2")
+    if text:
+        if len(text) == 4:
+            return int(text), True
+        if issued is None:
+            raise _Unresolved("two-digit year and no issue date")
+        # The century that puts the year nearest the issue date: directives
+        # re-list overdue work, so the year may fall before the issue date.
+        base = issued.year // 100 * 100 + int(text)
+        return min((base - 100, base, base + 100), key=lambda y: abs(y - issued.year)), True
+    rel = groups.get("yrel")
+    if rel:
+        key = _key(rel)
+        if key in lookup["unresolved_years"]:
+            raise _Unresolved(f"year given relative to an unstated year: {rel!r}")
+        if issued is None:
+            raise _Unresolved("year relative to the issue date and no issue date")
+        return issued.year + lookup["relative_years"][key], False
+    if issued is None:
+        raise _Unresolved("no year in the phrase and no issue date")
+    # guide: the next such date on or after the issue date.
+    year = issued.year
+    if end_of(year) < issued:
+        year += 1
+    return year, False
+
+
+def _part_due(kind: str, part: str, year: int, index: int, lookup: dict[str, Any]) -> date:
+    rule = lookup["parts"][kind][_key(part)]
+    if kind == "month":
+        day = rule["day"]
+        return _last_day(year, index) if day == "last" else date(year, index, day)
+    if kind == "quarter":
+        return _last_day(year, (index - 1) * 3 + rule["month_of_quarter"])
+    return date(year, rule["month"], rule["day"])
+
+
+def _read(
+    name: str, g: dict[str, str | None], issued: date | None, gr: _Grammar
+) -> tuple[DeadlineValue, dict[str, Any] | None]:
+    """Core reading of one match: (value, anchor for a recurrence)."""
+    lk = gr.lookup
+    if name in ("date_words", "date_num"):
+        day, month = int(g["d"] or 0), int(g["m"] or 0)
+        if not 1 <= month <= 12 or not 1 <= day <= 31:
+            raise _Unresolved(f"no such day: {day}/{month}")
+
+        def end_of(y: int) -> date:
+            return _valid_date(y, month, day) or _last_day(y, month)
+
+        year, stated = _year(g, issued, end_of, lk)
+        due = _valid_date(year, month, day)
+        if due is None:
+            raise _Unresolved(f"no such day: {day}/{month}/{year}")
+        anchor = {"day": day, "month": month, "stated": stated, "hour": g.get("hh")}
+        return DeadlineValue("date", due=due), anchor
+    if name == "date_range":
+        first = _valid_date(int(g["y1"] or g["y"] or 0), int(g["m1"] or 0), int(g["d1"] or 0))
+        last = _valid_date(int(g["y"] or 0), int(g["m"] or 0), int(g["d"] or 0))
+        if first is None or last is None or first > last:
+            raise _Unresolved("not a valid range of days")
+        return DeadlineValue("period", due=last, start=first), None
+    if name in ("month", "month_bare"):
+        month = int(g["m"] or 0)
+        if not 1 <= month <= 12:
+            raise _Unresolved(f"no such month: {month}")
+        part = g.get("part")
+
+        def end_of(y: int) -> date:
+            return _part_due("month", part, y, month, lk) if part else _last_day(y, month)
+
+        year, _ = _year(g, issued, end_of, lk)
+        if part:
+            return DeadlineValue("period", due=end_of(year)), None
+        return DeadlineValue("period", due=_last_day(year, month), start=date(year, month, 1)), None
+    if name == "quarter":
+        q = lk["roman"].get(g["q"].lower()) if not g["q"].isdigit() else int(g["q"])
+        part = g.get("part")
+
+        def end_of(y: int) -> date:
+            if part:
+                return _part_due("quarter", part, y, q, lk)
+            return _last_day(y, q * 3)
+
+        year, _ = _year(g, issued, end_of, lk)
+        if part:
+            return DeadlineValue("period", due=end_of(year)), None
+        return DeadlineValue(
+            "period", due=_last_day(year, q * 3), start=date(year, q * 3 - 2, 1)
+        ), None
+    if name in ("months_of_year", "half"):
+        if name == "half":
+            first = lk["half"][_key(g["half"])] == "first"
+            n = 6
+        else:
+            first = _key(g["side"]) in lk["first"]
+            n = _number(g["n"], lk)
+        if not 1 <= n <= 12:
+            raise _Unresolved(f"no year has {n} months")
+        year, _ = _year(g, issued, lambda y: date(y, 12, 31) if not first else _last_day(y, n), lk)
+        if first:
+            return DeadlineValue("period", due=_last_day(year, n), start=date(year, 1, 1)), None
+        return DeadlineValue("period", due=date(year, 12, 31), start=date(year, 13 - n, 1)), None
+    if name in ("year", "year_part"):
+        part = g.get("part")
+
+        def end_of(y: int) -> date:
+            return _part_due("year", part, y, 0, lk) if part else date(y, 12, 31)
+
+        year, _ = _year(g, issued, end_of, lk)
+        if part:
+            return DeadlineValue("period", due=end_of(year)), None
+        return DeadlineValue("period", due=date(year, 12, 31), start=date(year, 1, 1)), None
+    if name == "year_range":
+        first, last = int(g["y1"] or 0), int(g["y"] or 0)
+        if first > last:
+            raise _Unresolved("years out of order")
+        return DeadlineValue("period", due=date(last, 12, 31), start=date(first, 1, 1)), None
+    if name == "holiday":
+        rule = lk["holidays"][_key(g["h"])]
+        if rule == "lunar":
+            return DeadlineValue(
+                "event", warnings=(f"{g['h']!r} follows the lunar calendar; no date given",)
+            ), None
+        month, day = (int(x) for x in rule.split("-"))
+        year, _ = _year(g, issued, lambda y: date(y, month, day), lk)
+        return DeadlineValue("date", due=date(year, month, day)), None
+    if name == "span":
+        n = _number(g["n"], lk)
+        unit = lk["units"][_key(g["unit"])]
+        anchor = g.get("anchor")
+        if anchor and not gr.issue_anchor.match(anchor.strip()):
+            return DeadlineValue(
+                "event", warnings=(f"{n} {g['unit']} counted from an event, not the issue date",)
+            ), None
+        if issued is None:
+            raise _Unresolved("a span needs the issue date")
+        warnings: tuple[str, ...] = ()
+        if unit == "day":
+            due = issued + timedelta(days=n)
+        elif unit == "working_day":
+            due = _add_working_days(issued, n)
+        elif unit == "week":
+            due = issued + timedelta(weeks=n)
+        elif unit == "month":
+            due = _add_months(issued, n)
+        elif unit == "quarter":
+            due = _add_months(issued, 3 * n)
+        elif unit == "year":
+            due = _add_months(issued, 12 * n)
+        else:
+            due = issued + timedelta(days=n // 24)
+            warnings = ("a span in hours, read as a day",)
+        if not anchor:
+            warnings += ("no anchor given; counted from the issue date",)
+        return DeadlineValue("relative", due=due, start=issued, warnings=warnings), None
+    if name in ("rec", "rec_n", "rec_periodic_n"):
+        unit = _key(g["unit"])
+        rule = lk["rec_units"][unit]
+        n = _number(g["n"], lk) if g.get("n") else 1
+        if name == "rec" and not g.get("periodic") and unit in lk["ongoing_alone"]:
+            return DeadlineValue("ongoing"), {"freq": rule["freq"], "interval": 1}
+        interval = rule["interval"] * n
+        return DeadlineValue("recurring", rrule=_rrule(rule["freq"], interval)), {
+            "freq": rule["freq"],
+            "interval": interval,
+        }
+    if name == "rec_bare":
+        return DeadlineValue("recurring", warnings=("periodic, but no frequency given",)), None
+    if name == "yearly_tail":
+        return DeadlineValue("recurring", rrule=_rrule("YEARLY", 1)), {
+            "freq": "YEARLY",
+            "interval": 1,
+        }
+    if name == "dayonly":
+        day = int(g["d"] or 0)
+        if not 1 <= day <= 31:
+            raise _Unresolved(f"no such day of the month: {day}")
+        return DeadlineValue("unresolved", warnings=("a day of the month with no month",)), {
+            "day": day,
+            "hour": g.get("hh"),
+        }
+    if name == "weekday":
+        return DeadlineValue("unresolved", warnings=("a day of the week with no week",)), {
+            "byday": lk["weekdays"][_key(g["wd"])],
+            "hour": g.get("hh"),
+        }
+    if name == "ongoing":
+        return DeadlineValue("ongoing"), None
+    if name == "immediate":
+        return DeadlineValue("immediate"), None
+    raise AssertionError(name)
+
+
+def _rrule(freq: str, interval: int, **by: Any) -> str:
+    parts = [f"FREQ={freq}"]
+    if interval != 1:
+        parts.append(f"INTERVAL={interval}")
+    parts += [f"{k}={v}" for k, v in by.items() if v is not None]
+    return ";".join(parts)
+
+
+def _apply_operator(
+    op: str | None, value: DeadlineValue, issued: date | None, gr: _Grammar
+) -> DeadlineValue:
+    if op is None or value.kind not in _DATED_KINDS or value.kind == "relative":
+        return value
+    kind = gr.op_kind.get(_key(op))
+    if kind == "before":
+        if value.kind == "period" and value.start is not None:
+            # guide: "trước tháng M/YYYY" is due on the last day of the month
+            # before M; the same reading for quarters and years.
+            return DeadlineValue("period", due=value.start - timedelta(days=1))
+        return DeadlineValue(value.kind, due=value.due, warnings=value.warnings)
+    if kind == "until":
+        return DeadlineValue("period", due=value.due, start=issued, warnings=value.warnings)
+    if kind == "after" and value.due is not None:
+        # "thực hiện mở rộng sau năm 2028" (03_qd-2530): open-ended work
+        # that starts once the period is over.
+        return DeadlineValue("ongoing", start=value.due + timedelta(days=1))
+    if kind == "from":
+        return DeadlineValue("ongoing", start=value.start or value.due, warnings=value.warnings)
+    return value
+
+
+# --------------------------------------------------------------------------
+# Scanning.
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _scan(text: str, issued: date | None, phrase_mode: bool) -> list[_Atom]:
+    gr = _grammar()
+    # Every reading and every exclusion starts at a word, so the expressions
+    # are only tried where a word starts (and readings only where the word can
+    # open one): far cheaper than letting them scan every position.
+    words = [(w.start(), w.group()) for w in _WORD.finditer(text)]
+    excluded: list[tuple[int, int]] = []
+    reach = 0
+    for pos, _ in words:
+        if pos >= reach:
+            hit = gr.exclusions.match(text, pos)
+            if hit and hit.end() > pos:
+                excluded.append(hit.span())
+                reach = hit.end()
+    matches = []
+    reach = 0
+    for pos, word in words:
+        if pos < reach or not (word[0].isdigit() or word.lower() in gr.starters):
+            continue
+        m = gr.readings.match(text, pos)
+        if m:
+            matches.append(m)
+            reach = m.end()
+    atoms: list[_Atom] = []
+    for m in matches:
+        if excluded and any(_overlaps(m.span(), span) for span in excluded):
+            continue
+        priority = int(m.lastgroup[1:])
+        name = gr.names[priority]
+        groups = {short: m.group(full) for full, short in gr.group_map[priority]}
+        core = start = m.start()
+        if name in _WITH_OPERATOR:
+            rx_op = gr.span_op_before if name == "span" else gr.op_before
+            hit = rx_op.match(text[max(0, core - 40) : core][::-1])
+            if hit:
+                groups["op"] = hit.group("op")[::-1]
+                start = core - hit.end()
+            elif name == "span":
+                continue
+        try:
+            value, anchor = _read(name, groups, issued, gr)
+        except _Unresolved as problem:
+            value, anchor = DeadlineValue("unresolved", warnings=(str(problem),)), None
+        if name != "date_range":
+            # In "từ 16/4/2025 - 31/10/2025" the "từ" opens the range.
+            value = _apply_operator(groups.get("op"), value, issued, gr)
+        end = m.end()
+        if name == "span" and groups.get("anchor"):
+            # A span's anchor runs to the end of the clause; keep only the
+            # issue-date words when that is what it names.
+            a_start = m.start(f"b{priority}_anchor")
+            hit = gr.issue_anchor.match(text, a_start)
+            if hit:
+                end = hit.end()
+        atoms.append(_Atom(start, end, core, name, groups.get("op"), value, groups, anchor))
+        atoms[-1].groups["_priority"] = str(priority)
+    atoms += _events(text, excluded, phrase_mode, gr)
+    return _merge(_choose(atoms), text, issued, gr)
+
+
+def _events(
+    text: str, excluded: list[tuple[int, int]], phrase_mode: bool, gr: _Grammar
+) -> list[_Atom]:
+    out = []
+    starts: set[int] = set()
+    if phrase_mode:
+        starts.add(len(text) - len(text.lstrip()))
+    else:
+        starts.update(_label_starts(text, gr))
+    for s in starts:
+        m = gr.label_event_opener.match(text, s)
+        if m:
+            end = _clause_end(text, m.end(), ".;\n|", gr.lookup["max_event"] * 2)
+            out.append(_event_atom(text, m.start(), end, m.group("w")))
+    for m in gr.event_opener.finditer(text):
+        if m.start() in starts:
+            continue
+        end = _clause_end(text, m.end(), ",;.\n|()", gr.lookup["max_event"])
+        out.append(_event_atom(text, m.start(), end, m.group("w")))
+    return [a for a in out if not any(_overlaps((a.start, a.end), s) for s in excluded)]
+
+
+def _event_atom(text: str, start: int, end: int, opener: str) -> _Atom:
+    value = DeadlineValue("event")
+    return _Atom(start, end, start, "event", None, value, {"opener": opener, "_priority": "99"})
+
+
+def _clause_end(text: str, start: int, stops: str, limit: int) -> int:
+    end = start
+    stop_at = min(len(text), start + limit)
+    while end < stop_at and text[end] not in stops:
+        end += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def _choose(atoms: list[_Atom]) -> list[_Atom]:
+    """Longest readings first; a reading overlapping a chosen one is dropped."""
+    atoms.sort(key=lambda a: (a.start - a.end, a.start, int(a.groups.get("_priority") or 0)))
+    chosen: list[_Atom] = []
+    for atom in atoms:
+        if not any(_overlaps((atom.start, atom.end), (c.start, c.end)) for c in chosen):
+            chosen.append(atom)
+    chosen.sort(key=lambda a: a.start)
+    return chosen
+
+
+def _first_occurrence(freq: str, anchor: dict[str, Any], issued: date | None) -> date | None:
+    if issued is None:
+        return None
+    if freq == "MONTHLY" and "day" in anchor and "month" not in anchor:
+        for months in range(0, 14):
+            first = _add_months(issued.replace(day=1), months)
+            day = _valid_date(first.year, first.month, anchor["day"])
+            if day and day >= issued:
+                return day
+        return None
+    if freq == "WEEKLY" and "byday" in anchor:
+        codes = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+        return issued + timedelta(days=(codes.index(anchor["byday"]) - issued.weekday()) % 7)
+    if freq == "YEARLY" and "month" in anchor:
+        for year in (issued.year, issued.year + 1, issued.year + 4):
+            day = _valid_date(year, anchor["month"], anchor["day"])
+            if day and day >= issued:
+                return day
+    return None
+
+
+def _combine(
+    first: _Atom, second: _Atom, text: str, issued: date | None, gr: _Grammar
+) -> _Atom | None:
+    """Two neighbouring readings that make one phrase, or None."""
+    gap = text[first.end : second.start]
+    pair = (first, second)
+    rec = next(
+        (a for a in pair if a.name in ("rec", "rec_n", "rec_periodic_n", "yearly_tail")), None
+    )
+    # "định kỳ (vào ngày 22 hàng tháng)": the bare "định kỳ" joins a rule.
+    if first.name == "rec_bare" and second.value.kind == "recurring" and gr.joiner.match(gap):
+        return _span_of(first, second, second.value, second.name, text)
+    # "Triển khai từ năm 2026 và thực hiện thường xuyên, liên tục".
+    if (
+        first.value.kind == "ongoing"
+        and first.value.start is not None
+        and second.name == "ongoing"
+        and gr.from_joiner.match(gap)
+    ):
+        return _span_of(first, second, first.value, "ongoing", text)
+    if rec is None or not gr.joiner.match(gap) or "\n" in gap:
+        return None
+    other = second if rec is first else first
+    rule = rec.anchor or {}
+    freq, interval = rule.get("freq"), rule.get("interval", 1)
+    if freq is None:
+        return None
+    anchor = other.anchor or {}
+    hour = anchor.get("hour")
+    if rec.name == "yearly_tail":
+        if rec is first or other.value.kind not in ("period", "date") or other.value.due is None:
+            return None
+        if other.value.start is not None and other.value.start.year != other.value.due.year:
+            # "Giai đoạn 2026-2030 và những năm tiếp theo" (01_kh-141): open-ended.
+            value = DeadlineValue("ongoing", start=other.value.start)
+        else:
+            value = DeadlineValue(
+                "recurring",
+                due=other.value.due,
+                start=other.value.start,
+                rrule=_rrule("YEARLY", 1),
+            )
+        return _span_of(first, second, value, "recurring", text)
+    if other.name == "dayonly" and freq == "MONTHLY":
+        by = {"BYMONTHDAY": anchor["day"], "BYHOUR": hour}
+    elif other.name == "weekday" and freq == "WEEKLY":
+        by = {"BYDAY": anchor["byday"], "BYHOUR": hour}
+    elif other.name in ("date_words", "date_num") and other.anchor:
+        stated = anchor["stated"]
+        # A stated year makes the date the first occurrence, but only when
+        # the rule follows it ("… năm 2025 và hàng tháng", 02_tb-624).
+        if stated and (rec is first or other.value.kind == "unresolved"):
+            return None
+        if freq == "YEARLY":
+            by = {"BYMONTH": anchor["month"], "BYMONTHDAY": anchor["day"], "BYHOUR": hour}
+        elif freq == "MONTHLY":
+            by = {"BYMONTHDAY": anchor["day"], "BYHOUR": hour}
+        else:
+            by = {"BYHOUR": hour}
+        if stated:
+            value = DeadlineValue(
+                "recurring", due=other.value.due, rrule=_rrule(freq, interval, **by)
+            )
+            return _span_of(first, second, value, "recurring", text)
+        if rec is first and freq != "YEARLY":
+            return None
+    else:
+        return None
+    merged_anchor = dict(anchor)
+    if freq == "YEARLY" and "month" not in merged_anchor:
+        return None
+    due = _first_occurrence(freq, merged_anchor, issued)
+    warnings = () if due or issued else ("first occurrence needs the issue date",)
+    value = DeadlineValue(
+        "recurring", due=due, rrule=_rrule(freq, interval, **by), warnings=warnings
+    )
+    return _span_of(first, second, value, "recurring", text)
+
+
+def _span_of(first: _Atom, second: _Atom, value: DeadlineValue, name: str, text: str) -> _Atom:
+    end = second.end
+    # "hằng năm (trước ngày 15 tháng 11)": keep the bracket the phrase opened.
+    if text.count("(", first.start, end) > text.count(")", first.start, end):
+        close = re.match(r"\s*\)", text[end:])
+        if close:
+            end += close.end()
+    atom = _Atom(
+        first.start,
+        end,
+        first.core,
+        name,
+        first.op,
+        value,
+        {"_priority": "0", "merged_from": f"{first.name}+{second.name}"},
+        merged=True,
+    )
+    return atom
+
+
+def _merge(atoms: list[_Atom], text: str, issued: date | None, gr: _Grammar) -> list[_Atom]:
+    out: list[_Atom] = []
+    for atom in atoms:
+        out.append(atom)
+        # A merge can make a reading that joins the one before it too.
+        while len(out) > 1:
+            joined = _combine(out[-2], out[-1], text, issued, gr)
+            if joined is None:
+                break
+            out[-2:] = [joined]
+    return out
+
+
+# --------------------------------------------------------------------------
+# Context: which readings are deadlines in running text.
+
+
+def _label_starts(text: str, gr: _Grammar) -> set[int]:
+    starts = set()
+    for m in gr.label.finditer(text):
+        starts.add(m.end())
+        starts.add(gr.verbs_prefix.match(text, m.end()).end())
+    return starts
+
+
+def _cell_bounds(text: str, gr: _Grammar) -> set[tuple[int, int]]:
+    """(start, end) of each table cell's and parenthesis's value."""
+    bounds = set()
+    for m in gr.cell_start.finditer(text):
+        opener = m.group("open")
+        if opener is None:
+            line_end = text.find("\n", m.start())
+            if "|" not in text[m.start() : line_end if line_end >= 0 else len(text)]:
+                continue
+        closers = ")" if opener == "(" else "|\n"
+        stop = m.end()
+        while stop < len(text) and text[stop] not in closers:
+            stop += 1
+        value_start = gr.verbs_prefix.match(text, m.end()).end()
+        end = stop
+        while end > value_start and (text[end - 1].isspace() or text[end - 1] in ".;,"):
+            end -= 1
+        bounds.add((value_start, end))
+    return bounds
+
+
+def _words_before(text: str, pos: int, count: int) -> str:
+    """The last ``count`` words before ``pos`` within its clause."""
+    left = pos
+    limit = max(0, pos - 120)
+    while left > limit and text[left - 1] not in ",;.:\n|()":
+        left -= 1
+    return " ".join(text[left:pos].lower().split()[-count:])
+
+
+def _ends_with_any(before: str, words: list[str]) -> bool:
+    return any(before == w or before.endswith(" " + w) for w in words)
+
+
+def _starts_with_any(after: str, words: list[str]) -> bool:
+    return any(after == w or after.startswith(w + " ") or after.startswith(w + ",") for w in words)
+
+
+def _is_past(text: str, atom: _Atom, gr: _Grammar) -> bool:
+    left = atom.start
+    while left > 0 and text[left - 1] not in ",;.:\n|(":
+        left -= 1
+    if gr.past.search(text, left, atom.start):
+        return True
+    # Only a clause-opening "trong …"/"vào …" (or a bare period) is narrative
+    # when the clause after it is in the past; "chậm nhất"/"trước" never are.
+    if gr.op_kind.get(_key(atom.op or "")) in ("before", "by", "until"):
+        return False
+    if text[left : atom.start].strip(" -+*•").lower() in ("", "riêng", "trong đó"):
+        right = atom.end
+        while right < len(text) and text[right] not in ";.\n|":
+            right += 1
+        return gr.past.search(text, atom.end, right) is not None
+    return False
+
+
+def _in_context(
+    text: str, atom: _Atom, labels: set[int], cells: set[tuple[int, int]], gr: _Grammar
+) -> bool:
+    lk = gr.lookup
+    kind = atom.value.kind
+    labelled = atom.start in labels or any(
+        s == atom.start and e <= atom.end and (text[s - 1 : s] != "(" or atom.name in _PAREN_OK)
+        for s, e in cells
+    )
+    before = _words_before(text, atom.start, lk["lookback"])
+    after = _key(text[atom.end : atom.end + 40])
+    if atom.name in ("dayonly", "weekday"):
+        return False
+    if atom.merged and kind in ("recurring", "ongoing"):
+        return True
+    if atom.name == "event":
+        if labelled or _key(atom.groups["opener"]) in lk["event_strong"]:
+            return True
+        if _ends_with_any(before, lk["event_not_after"]):
+            return False
+        clause = _key(text[atom.start : atom.end]).split()
+        if gr.past.search(text, atom.start, atom.end):
+            return False
+        return bool(lk["event_cues"] & set(clause)) and not _is_past(text, atom, gr)
+    if atom.name == "immediate":
+        return (
+            not _starts_with_any(after, lk["imm_not_before"])
+            and not _ends_with_any(before, lk["imm_not_after"])
+            and not _is_past(text, atom, gr)
+        )
+    if atom.name == "ongoing":
+        word = _key(atom.groups["w"]).replace(",", "").split()
+        if not labelled and " ".join(word[:2]) not in lk["ongoing_in_text"]:
+            return False
+        return labelled or not (
+            _ends_with_any(before, lk["ongoing_not_after"])
+            or _starts_with_any(after, lk["ongoing_not_before"])
+        )
+    if atom.name in ("rec", "rec_n", "rec_periodic_n", "yearly_tail", "rec_bare") or (
+        kind == "recurring" and not atom.merged
+    ):
+        if atom.name == "rec_bare" and not gr.bare_periodic_next.match(text, atom.end):
+            return labelled
+        if atom.name == "yearly_tail":
+            return False
+        if _starts_with_any(after, lk["rec_not_before"]):
+            return labelled
+        words = before.split()
+        for noun in lk["rec_not_after"]:
+            n = noun.split()
+            if any(words[i : i + len(n)] == n for i in range(len(words))):
+                return labelled
+        return True
+    if atom.merged and kind in ("recurring", "ongoing"):
+        return True
+    # Dated readings need an operator, a label, a cell of their own, or a
+    # completion verb right before them.
+    if atom.name == "span":
+        if _starts_with_any(after, lk["span_not_before"]):
+            return False
+        return not _is_past(text, atom, gr)
+    if gr.cited.search(text, max(0, atom.start - 60), atom.start):
+        return False
+    if atom.name == "date_num" and not atom.groups.get("y"):
+        # A bare "1.1" or "24-48" is a section number or a count; a day and
+        # month with no year and no "ngày" needs an operator and a slash.
+        bare = text[atom.core : atom.end]
+        if not bare[:1].isalpha() and (atom.op is None or "/" not in bare):
+            return False
+    if atom.name == "date_range":
+        return labelled or (atom.op is not None and not _is_past(text, atom, gr))
+    if labelled:
+        return True
+    if atom.op is None or gr.op_kind.get(_key(atom.op)) == "from":
+        if not gr.triggers_before.search(text, max(0, atom.start - 30), atom.start):
+            return False
+    return not _is_past(text, atom, gr)
+
+
+# --------------------------------------------------------------------------
+# Public API.
+
+
+def find_deadlines(text: str, issued: date | None) -> list[FoundDeadline]:
+    """Every phrase of ``text`` (a normalised view) that reads as a deadline.
+
+    Offsets are into ``text``; phrases are returned in order and never
+    overlap. The caller maps them back to the original with the offset map
+    of :func:`pipeline.normalise.normalise`.
+    """
+    gr = _grammar()
+    labels = _label_starts(text, gr)
+    cells = _cell_bounds(text, gr) if ("|" in text or "(" in text) else set()
+    found = []
+    for atom in _scan(text, issued, phrase_mode=False):
+        if _in_context(text, atom, labels, cells, gr):
+            found.append(
+                FoundDeadline(atom.start, atom.end, text[atom.start : atom.end], atom.value)
+            )
+    return found
+
+
+def parse_deadline(phrase: str, issued: date | None) -> DeadlineValue:
+    """The meaning of one deadline phrase, anchored on the issue date.
+
+    ``phrase`` may be in any Unicode form and either tone placement. A
+    phrase that names no deadline, or one that cannot be pinned down, is
+    ``unresolved`` with a warning.
+    """
+    gr = _grammar()
+    if gr.needs_normalising.search(phrase) or not unicodedata.is_normalized("NFC", phrase):
+        phrase_view = normalise_string(phrase)
+    else:
+        phrase_view = phrase
+    view = phrase_view.strip()
+    label = gr.label.match(view)
+    if label:
+        view = view[label.end() :]
+    view = view[gr.verbs_prefix.match(view).end() :].strip().rstrip(".;,:").strip()
+    atoms = [a for a in _scan(view, issued, phrase_mode=True) if a.name not in ("yearly_tail",)]
+    if not atoms:
+        return DeadlineValue("unresolved", warnings=(f"no deadline expression in {phrase!r}",))
+    best = min(atoms, key=lambda a: (_KIND_RANK[a.value.kind], a.start))
+    dated = [a for a in atoms if a.value.kind in _DATED_KINDS]
+    if len(dated) > 1:
+        return DeadlineValue(
+            best.value.kind,
+            due=best.value.due,
+            start=best.value.start,
+            rrule=best.value.rrule,
+            warnings=best.value.warnings + ("several deadlines in the phrase; read the first",),
+        )
+    return best.value
