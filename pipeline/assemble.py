@@ -1,0 +1,614 @@
+"""Assemble stage: turn paragraphs, triggers, bodies and deadline phrases into
+draft task records.
+
+Each clause (a sentence split at ``;`` and ``đồng thời``) is read left to
+right as a frame: an opening stretch (adverbials, a group deadline), the
+subject bodies, the frame words (``giao X``, ``X chủ trì, phối hợp với Y``,
+``X phải``), then the action, which runs to the end of the clause. Context
+carries across clauses the way a reader carries it:
+
+- the leads of a heading or of an introducing line that ends in ``:`` apply
+  to the items under it;
+- label lines (``Đơn vị chủ trì: …``) after items fill those items' fields and
+  beat the sentence's subject;
+- a count (``có 3 nhóm nhiệm vụ cần thực hiện ngay trong năm 2018``) is not a
+  task but gives its bodies and deadline to the tasks that follow it;
+- a back-reference (``Ban cũng …``, ``mỗi nơi``) resolves to the last body that
+  was given a task, not merely the last one named.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from functools import cache
+
+from spacy.tokens import Doc
+
+from pipeline.match import Matches, Mention, PhraseSet, Trigger
+from pipeline.resources import load_yaml
+from pipeline.segment import Paragraph
+
+_CLAUSE_JOINERS = {",", "và", "cùng", "cho", ":", "(", ")", "-", "–"}
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A deadline phrase located in the text as read."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class BodyRef:
+    mention: Mention
+    resolved: Mention | None = None  # for back-references
+
+    @property
+    def target(self) -> Mention:
+        return self.resolved or self.mention
+
+
+@dataclass
+class Draft:
+    start: int
+    end: int
+    leads: list[BodyRef]
+    supports: list[BodyRef]
+    deadline: Phrase | None
+    sentence: tuple[int, int]
+    section: str | None
+    flags: list[str] = field(default_factory=list)
+    level: int = 0
+
+
+@dataclass
+class _Frame:
+    leads: list[Mention]
+    supports: list[Mention]
+    action: int | None  # token index where the action starts
+    framed: bool
+    narrative: bool
+    deadlines: list[Phrase]
+
+
+@cache
+def _structure() -> dict:
+    return load_yaml("structure.yaml")
+
+
+@cache
+def _phrases(key: str) -> PhraseSet:
+    return PhraseSet(list(_structure()[key]))
+
+
+def _starts_with_any(text: str, key: str) -> bool:
+    lowered = text.lower()
+    return any(lowered.startswith(word) for word in _structure()[key])
+
+
+class _Assembler:
+    def __init__(
+        self, doc: Doc, paragraphs: list[Paragraph], matches: Matches, deadlines: list[Phrase]
+    ) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.paragraphs = paragraphs
+        self.token_starts = [t.idx for t in doc]
+        self.mention_at = {m.token_start: m for m in matches.bodies}
+        self.triggers_at: dict[int, list[Trigger]] = {}
+        for trig in matches.triggers:
+            self.triggers_at.setdefault(trig.token_start, []).append(trig)
+        self.deadlines = deadlines
+        self.deadline_starts = [d.start for d in deadlines]
+        self.keys = ["" if t.is_space else t.norm_.replace(" ", "") for t in doc]
+        self.drafts: list[Draft] = []
+        self.history: list[Mention] = []  # bodies given tasks, most recent last
+        self.heading_leads: dict[int, list[BodyRef]] = {}
+        self.group_deadline: dict[int, Phrase] = {}
+        self.verb_headings: set[int] = set()
+        self.has_children = {p.parent for p in paragraphs if p.parent is not None}
+
+    # -- token helpers -------------------------------------------------
+    def token_at(self, char: int) -> int:
+        return max(0, bisect.bisect_right(self.token_starts, char) - 1)
+
+    def token_range(self, start: int, end: int) -> tuple[int, int]:
+        ts = bisect.bisect_left(self.token_starts, start)
+        te = bisect.bisect_left(self.token_starts, end)
+        return ts, te
+
+    def deadline_at(self, token: int) -> Phrase | None:
+        char = self.doc[token].idx
+        k = bisect.bisect_right(self.deadline_starts, char) - 1
+        if k >= 0 and self.deadlines[k].start <= char < self.deadlines[k].end:
+            return self.deadlines[k]
+        return None
+
+    def labels_of(self, token: int) -> set[str]:
+        return {t.label for t in self.triggers_at.get(token, [])}
+
+    def trigger_of(self, token: int, labels: tuple[str, ...]) -> Trigger | None:
+        for trig in self.triggers_at.get(token, []):
+            if trig.label in labels:
+                return trig
+        return None
+
+    def is_verb(self, token: int) -> bool:
+        return self.doc[token].tag_ in ("V", "Vb", "Vy")
+
+    # -- clause frames -------------------------------------------------
+    def clauses(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Token ranges of the clauses of a sentence: split at ";" and at
+        "đồng thời" (guide: parts with their own main verb are separate tasks)."""
+        ts, te = self.token_range(start, end)
+        cuts = [ts]
+        for i in range(ts, te):
+            text = self.doc[i].text
+            if text == ";" or (self.keys[i] == "đồngthời" and i > ts and self.doc[i - 1].text in ",;"):
+                cuts.append(i if text != ";" else i + 1)
+        cuts.append(te)
+        ranges: list[tuple[int, int]] = []
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            while a < b and (self.doc[a].is_space or self.doc[a].text in ";,"):
+                a += 1
+            if a >= b:
+                continue
+            if ranges and not self._opens_clause(a):
+                # "…; về cách chức, bãi nhiệm": no verb of its own, so the part
+                # after ";" is more of the previous clause's object.
+                ranges[-1] = (ranges[-1][0], b)
+            else:
+                ranges.append((a, b))
+        return ranges
+
+    def _opens_clause(self, i: int) -> bool:
+        if self.keys[i] == "đồngthời":
+            return True
+        return self.is_verb(i) or i in self.mention_at or bool(self.triggers_at.get(i)) or (
+            self.deadline_at(i) is not None
+        )
+
+    def frame(self, ts: int, te: int) -> _Frame:
+        leads: list[Mention] = []
+        supports: list[Mention] = []
+        deadlines: list[Phrase] = []
+        role = "subject"
+        framed = False
+        i = ts
+        while i < te:
+            phrase = self.deadline_at(i)
+            if phrase is not None:
+                if phrase not in deadlines:
+                    deadlines.append(phrase)
+                i = max(i + 1, self.token_range(phrase.end, phrase.end)[0])
+                continue
+            mention = self.mention_at.get(i)
+            if mention is not None and mention.token_end <= te:
+                if role == "support":
+                    supports.append(mention)
+                elif role in ("subject", "assigned") or (role == "after_lead" and not framed):
+                    leads.append(mention)
+                else:
+                    return _Frame(leads, supports, i, framed, False, deadlines)
+                i = mention.token_end
+                continue
+            labels = self.labels_of(i)
+            trig = self.trigger_of(i, ("ASSIGN", "LEAD", "MODAL", "SUPPORT", "PAST", "EDGE"))
+            if "PAST" in labels and role != "assigned":
+                return _Frame(leads, supports, None, framed, True, deadlines)
+            if "ASSIGN" in labels and role == "subject" and self._is_request(ts, i, te, leads):
+                # Whoever stands before "giao"/"yêu cầu" is the requester.
+                leads = []
+                role = "assigned"
+                framed = True
+                i = trig.token_end
+                continue
+            if labels & {"LEAD", "MODAL"}:
+                framed = True
+                role = "after_lead"
+                i = self.trigger_of(i, ("LEAD", "MODAL")).token_end
+                continue
+            if "SUPPORT" in labels:
+                trig = self.trigger_of(i, ("SUPPORT",))
+                nxt = self._skip_joiners(trig.token_end, te)
+                if nxt in self.mention_at:
+                    role = "support"
+                framed = True
+                i = trig.token_end
+                continue
+            if "EDGE" in labels and role != "support":
+                i = self.trigger_of(i, ("EDGE",)).token_end
+                continue
+            token = self.doc[i]
+            if token.is_space or token.is_punct or self.keys[i] in _CLAUSE_JOINERS:
+                if role == "support" and self.keys[i] not in (",", "và"):
+                    role = "after_lead"
+                i += 1
+                continue
+            if role == "subject" and not leads and not self.is_verb(i):
+                i += 1  # an opening adverbial ("Trong đó", "Đáng chú ý")
+                continue
+            if role == "subject" and not leads and self._subject_ahead(i, te):
+                i += 1
+                continue
+            return _Frame(leads, supports, i, framed, False, deadlines)
+        return _Frame(leads, supports, None, framed, False, deadlines)
+
+    def _is_request(self, ts: int, i: int, te: int, leads: list[Mention]) -> bool:
+        """"yêu cầu", "đề nghị" are also nouns ("mục đích, yêu cầu nêu …"); they
+        open a request when a body or ":" follows, or when the requester or the
+        clause's start stands right before them."""
+        trig = self.trigger_of(i, ("ASSIGN",))
+        nxt = self._skip_joiners(trig.token_end, te)
+        if nxt in self.mention_at or (nxt < te and self.doc[nxt].text == ":") or nxt >= te:
+            return True
+        before = [k for k in range(ts, i) if not (self.doc[k].is_space or self.doc[k].is_punct)]
+        return not before or bool(leads and leads[-1].token_end == i)
+
+    def _skip_joiners(self, i: int, te: int) -> int:
+        while i < te and (self.doc[i].is_space or self.keys[i] in _CLAUSE_JOINERS):
+            i += 1
+        return i
+
+    def _subject_ahead(self, i: int, te: int) -> bool:
+        """A verb-like opener ("Đáng chú ý, mỗi nơi phải …") is not the action
+        when a body with a frame word follows shortly."""
+        for j in range(i + 1, min(te, i + 8)):
+            if j in self.mention_at:
+                k = self._skip_joiners(self.mention_at[j].token_end, te)
+                return bool(self.labels_of(k) & {"ASSIGN", "LEAD", "MODAL", "SUPPORT", "EDGE"})
+        return False
+
+    # -- descriptions --------------------------------------------------
+    def description(self, action: int, te: int, deadlines: list[Phrase]) -> tuple[int, int] | None:
+        start = self.doc[action].idx
+        end = self.doc[te - 1].idx + len(self.doc[te - 1]) if te > action else start
+        changed = True
+        while changed and start < end:
+            changed = False
+            for phrase in deadlines:
+                if phrase.start <= start < phrase.end:
+                    start, changed = phrase.end, True
+                elif start < phrase.start < end and (
+                    phrase.end >= end or not self.text[phrase.end : end].strip(" .;,:)(")
+                ):
+                    end, changed = phrase.start, True
+            stripped_start = self._skip_edges(start, end)
+            if stripped_start != start:
+                start, changed = stripped_start, True
+            trimmed = len(self.text[start:end].rstrip(" .;,:(-–\n\t"))
+            if start + trimmed != end:
+                end, changed = start + trimmed, True
+        if end - start < 3:
+            return None
+        return start, end
+
+    def _skip_edges(self, start: int, end: int) -> int:
+        text = self.text
+        while start < end and text[start] in " ,;:.-–()\n\t":
+            start += 1
+        i = self.token_at(start)
+        if self.doc[i].idx == start:
+            trig = self.trigger_of(i, ("EDGE", "MODAL"))
+            if trig is not None and trig.end < end:
+                return trig.end
+        return start
+
+    def count_end(self, action: int, te: int) -> int | None:
+        """If the action is a count of tasks ("thực hiện 8 đầu việc"), the token
+        where its items begin (after "trong đó"), or ``te`` if none follow."""
+        for i in range(action, min(te, action + 4)):
+            if self.doc[i].like_num:
+                k = _phrases("count_nouns").longest_at(self.keys, i + 1)
+                if k > i + 1:
+                    for j in range(k, te):
+                        f = _phrases("count_followers").longest_at(self.keys, j)
+                        if f > j:
+                            return f
+                    return te
+        return None
+
+    # -- bodies --------------------------------------------------------
+    def resolve(self, mentions: list[Mention]) -> list[BodyRef]:
+        refs = []
+        for m in mentions:
+            if m.kind != "backref":
+                refs.append(BodyRef(m))
+                continue
+            target = None
+            for earlier in reversed(self.history):
+                if m.head is None or self.keys[earlier.token_start] == m.head:
+                    target = earlier
+                    break
+            if target is not None:
+                refs.append(BodyRef(m, target))
+        return refs
+
+    def remember(self, refs: list[BodyRef]) -> None:
+        for ref in refs:
+            self.history.append(ref.target)
+
+    # -- sections ------------------------------------------------------
+    def ancestors(self, p: Paragraph) -> list[Paragraph]:
+        chain = []
+        parent = p.parent
+        while parent is not None:
+            chain.append(self.paragraphs[parent])
+            parent = self.paragraphs[parent].parent
+        return chain
+
+    def content(self, p: Paragraph) -> str:
+        return self.text[p.content_start : p.end]
+
+    def section_path(self, p: Paragraph) -> str | None:
+        heads = [a for a in reversed(self.ancestors(p)) if a.index in self.has_children]
+        if not heads:
+            return None
+        return " > ".join(self.text[h.start : h.end][:120] for h in heads)
+
+    def section_kind(self, p: Paragraph) -> str:
+        for a in self.ancestors(p):
+            heading = self.content(a).strip()
+            if _starts_with_any(heading, "non_task_sections"):
+                return "none"
+            if _starts_with_any(heading, "aims_sections"):
+                return "aims"
+        return "tasks"
+
+    def is_label(self, p: Paragraph) -> str | None:
+        i, te = self.token_range(p.content_start, p.end)
+        for trig in self.triggers_at.get(i, []):
+            if trig.label.startswith("LABEL_"):
+                k = trig.token_end
+                if k < te and self.doc[k].text == ":":
+                    return trig.label
+        return None
+
+    # -- main loop -----------------------------------------------------
+    def run(self) -> list[Draft]:
+        tail = self._tail_start()
+        pending: list[Draft] = []
+        label_block: list[Paragraph] = []
+        for p in self.paragraphs:
+            if p.start >= tail:
+                break
+            label = self.is_label(p)
+            if label is not None:
+                label_block.append(p)
+                continue
+            if label_block:
+                self.apply_labels(label_block, pending)
+                label_block, pending = [], []
+            pending = [d for d in pending if d.level <= p.level]
+            kind = self.section_kind(p)
+            if kind == "none" or self._is_formality(p):
+                continue
+            new = self.paragraph_tasks(p, aims=(kind == "aims"))
+            pending.extend(new)
+        if label_block:
+            self.apply_labels(label_block, pending)
+        return self.drafts
+
+    def _tail_start(self) -> int:
+        for p in self.paragraphs:
+            if _starts_with_any(self.content(p).strip(), "tail_openers") and p.marker is None:
+                return p.start
+        return len(self.text)
+
+    def _is_formality(self, p: Paragraph) -> bool:
+        return p.marker is None and _starts_with_any(self.content(p).strip(), "non_task_openers")
+
+    def inherited(self, p: Paragraph) -> tuple[list[BodyRef], Phrase | None, bool]:
+        leads: list[BodyRef] = []
+        deadline = None
+        verb_heading = False
+        for a in self.ancestors(p):
+            if not leads and a.index in self.heading_leads:
+                leads = self.heading_leads[a.index]
+            if deadline is None and a.index in self.group_deadline:
+                deadline = self.group_deadline[a.index]
+            if a.index == p.parent and a.index in self.verb_headings:
+                verb_heading = True
+        return leads, deadline, verb_heading
+
+    def clause_deadlines(self, ts: int, te: int) -> list[Phrase]:
+        start = self.doc[ts].idx
+        end = self.doc[te - 1].idx + len(self.doc[te - 1])
+        return [d for d in self.deadlines if start <= d.start < end]
+
+    def paragraph_tasks(self, p: Paragraph, aims: bool) -> list[Draft]:
+        if p.is_table_row:
+            return []
+        inherited_leads, inherited_deadline, verb_heading = self.inherited(p)
+        is_heading = p.index in self.has_children
+        content = self.content(p).rstrip()
+        new: list[Draft] = []
+        context_leads: list[BodyRef] = []  # leads set by a count or an introducer
+        paragraph_leads: list[BodyRef] = []  # the last explicit leads in this paragraph
+        group_deadline = inherited_deadline
+        for sentence in p.sentences:
+            sentence_deadline: Phrase | None = None
+            for ts, te in self.clauses(sentence.start, sentence.end):
+                frame = self.frame(ts, te)
+                if frame.narrative:
+                    continue
+                own = self.resolve(frame.leads)
+                requested = frame.framed and self._assigned(ts, frame)
+                if own:
+                    paragraph_leads = own
+                if requested and not own:
+                    leads: list[BodyRef] = []
+                else:
+                    leads = own or paragraph_leads or context_leads or inherited_leads
+                supports = self.resolve(frame.supports)
+                action = frame.action
+                deadlines = self.clause_deadlines(ts, te)
+                if action is None:
+                    if own:
+                        context_leads = own
+                        self.remember(own)
+                    if deadlines and content.endswith(":"):
+                        group_deadline = deadlines[0]
+                    continue
+                count = self.count_end(action, te)
+                if count is not None:
+                    if own:
+                        context_leads = own
+                        self.remember(own)
+                    if deadlines:
+                        group_deadline = deadlines[0]
+                        self.group_deadline[p.index] = group_deadline
+                    rest = self.frame(count, te) if count < te else None
+                    if rest is None or rest.action is None:
+                        continue
+                    action = rest.action
+                    deadlines = [d for d in deadlines if d.start >= self.doc[count].idx]
+                    framed = True
+                else:
+                    framed = frame.framed
+                if not self._accept(p, ts, action, own, leads, framed, requested, aims,
+                                    is_heading, verb_heading, content):
+                    continue
+                span = self.description(action, te, deadlines)
+                if span is None:
+                    continue
+                flags: list[str] = []
+                deadline = deadlines[0] if deadlines else None
+                if deadline is not None and deadline.end <= span[0] and sentence_deadline is None:
+                    sentence_deadline = deadline
+                if deadline is None and sentence_deadline is not None:
+                    deadline = sentence_deadline
+                if group_deadline is not None and (
+                    deadline is None or self._is_immediate(deadline)
+                ):
+                    flags.append("inherited_deadline")
+                    deadline = group_deadline
+                if not own and leads:
+                    flags.append("inherited_lead")
+                if any(ref.resolved for ref in leads):
+                    flags.append("resolved_reference")
+                draft = Draft(
+                    span[0], span[1], list(leads), supports, deadline,
+                    (sentence.start, sentence.end), self.section_path(p), flags, p.level,
+                )
+                self.drafts.append(draft)
+                new.append(draft)
+                if own:
+                    self.remember(own)
+        if content.endswith(":"):
+            leads = context_leads or paragraph_leads or self.resolve(self._heading_bodies(p))
+            if leads:
+                self.heading_leads[p.index] = leads
+            if group_deadline is not None and group_deadline is not inherited_deadline:
+                self.group_deadline[p.index] = group_deadline
+            if not new:
+                first = self.token_range(p.content_start, p.end)[0]
+                if first < len(self.doc) and self.is_verb(first):
+                    self.verb_headings.add(p.index)
+        elif is_heading and (context_leads or (paragraph_leads and not new)):
+            self.heading_leads[p.index] = context_leads or paragraph_leads
+        return new
+
+    def _assigned(self, ts: int, frame: _Frame) -> bool:
+        """Whether the clause's frame is a request ("giao", "yêu cầu") before its action."""
+        end = frame.action if frame.action is not None else ts
+        return any("ASSIGN" in self.labels_of(i) for i in range(ts, end))
+
+    def _accept(
+        self, p: Paragraph, ts: int, action: int, own: list[BodyRef], leads: list[BodyRef],
+        framed: bool, requested: bool, aims: bool, is_heading: bool, verb_heading: bool,
+        content: str,
+    ) -> bool:
+        """Whether a clause with an action is a task (see the module docstring)."""
+        if own and (framed or self.is_verb(action)):
+            return True
+        if aims:
+            return False
+        if requested:
+            return True
+        if is_heading:
+            if self.is_verb(action) and content.endswith(":"):
+                self.verb_headings.add(p.index)
+            return False
+        if verb_heading:
+            return True
+        starts_clause = self._only_edges_before(ts, action)
+        item = p.marker is not None
+        if leads and (framed or self.is_verb(action)) and starts_clause:
+            return True
+        return item and starts_clause and self.is_verb(action) and p.start >= 0
+
+    def _only_edges_before(self, ts: int, action: int) -> bool:
+        for i in range(ts, action):
+            token = self.doc[i]
+            if token.is_space or token.is_punct or self.deadline_at(i) is not None:
+                continue
+            if self.labels_of(i) & {"EDGE", "MODAL", "LEAD"}:
+                continue
+            return False
+        return True
+
+    def _heading_bodies(self, p: Paragraph) -> list[Mention]:
+        ts, te = self.token_range(p.content_start, p.end)
+        mentions = [self.mention_at[i] for i in range(ts, te) if i in self.mention_at]
+        return [m for m in mentions if m.kind != "backref"][:4] if mentions and ts in self.mention_at else []
+
+    def _is_immediate(self, phrase: Phrase) -> bool:
+        from pipeline.deadlines import parse_deadline
+
+        return parse_deadline(phrase.text, None).kind == "immediate"
+
+    def apply_labels(self, block: list[Paragraph], targets: list[Draft]) -> None:
+        if not targets:
+            return
+        leads: list[BodyRef] = []
+        supports: list[BodyRef] = []
+        deadline: Phrase | None = None
+        for p in block:
+            label = self.is_label(p)
+            i, te = self.token_range(p.content_start, p.end)
+            colon = next(k for k in range(i, te) if self.doc[k].text == ":")
+            value_start = self.doc[colon].idx + 1
+            value = self.text[value_start : p.end]
+            stripped = value.strip(" .;")
+            if not stripped:
+                continue
+            v_start = value_start + value.index(stripped)
+            v_end = v_start + len(stripped)
+            if label in ("LABEL_LEAD", "LABEL_SUPPORT"):
+                refs = self._value_bodies(colon + 1, te, v_start, v_end)
+                (leads if label == "LABEL_LEAD" else supports).extend(refs)
+            elif label == "LABEL_TIME":
+                found = [d for d in self.deadlines if v_start <= d.start < v_end]
+                deadline = found[0] if found else Phrase(v_start, v_end, stripped)
+        for draft in targets:
+            if leads:
+                draft.leads = leads
+                draft.flags = [f for f in draft.flags if f != "inherited_lead"]
+            if supports:
+                draft.supports = supports
+            if deadline is not None:
+                draft.deadline = deadline
+                draft.flags = [f for f in draft.flags if f != "inherited_deadline"]
+            if "from_label" not in draft.flags:
+                draft.flags.append("from_label")
+
+    def _value_bodies(self, ts: int, te: int, v_start: int, v_end: int) -> list[BodyRef]:
+        mentions = [self.mention_at[i] for i in range(ts, te) if i in self.mention_at]
+        if mentions:
+            return self.resolve(mentions)
+        # A label names its body even when the gazetteer does not know it.
+        text = self.text[v_start:v_end]
+        k = self.token_at(v_start)
+        return [BodyRef(Mention(v_start, v_end, k, self.token_at(v_end - 1) + 1, text, "body", None, None))]
+
+
+def assemble(
+    doc: Doc, paragraphs: list[Paragraph], matches: Matches, deadlines: list[Phrase]
+) -> list[Draft]:
+    """Draft task records, in document order."""
+    drafts = _Assembler(doc, paragraphs, matches, deadlines).run()
+    return sorted(drafts, key=lambda d: (d.start, d.end))

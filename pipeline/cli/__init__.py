@@ -1,0 +1,29 @@
+"""The ``vntasks`` command line. Each sub-command lives in its own module
+with a ``register(app)`` function; top-level imports stay light so that
+``vntasks --help`` starts fast."""
+
+
+import typer
+
+from pipeline.cli import annotations as annotations_cli
+from pipeline.cli import deadline, evaluate, extract, schema
+
+app = typer.Typer(
+    name="vntasks",
+    help="Extract tasks, responsible bodies and deadlines from Vietnamese directives.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+for module in (extract, schema, deadline, evaluate, annotations_cli):
+    module.register(app)
+
+
+@app.callback()
+def _root() -> None:
+    """vntasks: Vietnamese directive documents to task records."""
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,74 @@
+"""``extract()``: run the stages in order on one document."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+from pipeline.anchor import anchor_deadlines
+from pipeline.assemble import Phrase, assemble
+from pipeline.deadlines import find_deadlines
+from pipeline.ids import document_id
+from pipeline.match import match
+from pipeline.metadata import extract_metadata
+from pipeline.model import DocumentMeta, DocumentResult, RawDocument
+from pipeline.normalise import NormalisedText, normalise
+from pipeline.read import read_document, read_text
+from pipeline.segment import segment
+from pipeline.tokenise import tokenise
+
+
+def _looks_like_path(value: str) -> bool:
+    return "\n" not in value and len(value) < 4096 and Path(value).is_file()
+
+
+def locate_deadlines(view: NormalisedText) -> list[Phrase]:
+    """Deadline phrases of the whole document, as offsets into the text as read."""
+    phrases = []
+    for found in find_deadlines(view.text, None):
+        start, end = view.to_original(found.start, found.end)
+        phrases.append(Phrase(start, end, found.text))
+    return phrases
+
+
+def extract(
+    source: str | Path | RawDocument, issued: date | None = None, source_name: str | None = None
+) -> DocumentResult:
+    """Extract every task of one directive.
+
+    ``source`` is a path (``Path``, or a ``str`` naming an existing file), a
+    :class:`RawDocument`, or the text itself. ``issued`` supplies the issue
+    date where the text gives none; the text's own date wins.
+    """
+    if isinstance(source, RawDocument):
+        raw = source
+    elif isinstance(source, Path) or _looks_like_path(source):
+        raw = read_document(source)
+    else:
+        raw = read_text(source, source_name or "<text>")
+    text = raw.text
+    view = normalise(text)
+    paragraphs = segment(view)
+    doc = tokenise(text)
+    matches = match(doc)
+    meta = extract_metadata(view.text, matches)
+    issued_date = meta.issued_date or issued
+    drafts = assemble(doc, paragraphs, matches, locate_deadlines(view))
+    doc_id = document_id(text)
+    tasks, warnings = anchor_deadlines(drafts, text, doc_id, issued_date)
+    if issued_date is None:
+        warnings.insert(0, "no issue date in the text or given with --issued; "
+                           "deadlines that need one are unresolved")
+    document = DocumentMeta(
+        id=doc_id,
+        source=raw.source,
+        doc_type=meta.doc_type,
+        number=meta.number,
+        title=meta.title,
+        issuer=meta.issuer,
+        signer=meta.signer,
+        issued_date=issued_date,
+        text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    )
+    return DocumentResult(document=document, tasks=tasks, text=text, warnings=warnings)

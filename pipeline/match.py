@@ -1,0 +1,374 @@
+"""Match stage: find the bodies and the task triggers in a tokenised Doc.
+
+Triggers (``giao``, ``chủ trì``, ``phối hợp với``, ``phải`` …) are found by
+spaCy's SpanRuler with phrase patterns from ``resources/triggers.jsonl``,
+matched on ``NORM``; they are kept whole by the tokenizer's lexicon, so the
+phrase patterns and the text agree on segmentation.
+
+Body names are open-ended ("Sở" + any capitalised name) and underthesea
+segments them inconsistently (it may return "Bộ Nông nghiệp và Môi trường"
+as one word and "Bộ", "Tài chính" as two), so they are recognised by a
+scanner over the tokens that compares squashed (space-free) normalised text
+with the gazetteer in ``resources/bodies.yaml``: it needs no particular
+segmentation, only that a name starts and ends on token boundaries.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from spacy.pipeline import SpanRuler
+from spacy.tokens import Doc, Token
+
+from pipeline.normalise import normalise_string
+from pipeline.resources import load_jsonl, load_yaml
+from pipeline.tokenise import get_nlp
+
+TRIGGERS_KEY = "triggers"
+BODIES_KEY = "bodies"
+_MAX_PHRASE_TOKENS = 14
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A body, group, post or back-reference, with offsets into ``doc.text``."""
+
+    start: int
+    end: int
+    token_start: int
+    token_end: int
+    text: str
+    kind: str  # "body" | "group" | "post" | "backref"
+    head: str | None
+    canonical: str | None
+
+
+@dataclass(frozen=True)
+class Trigger:
+    start: int
+    end: int
+    token_start: int
+    token_end: int
+    label: str
+
+
+@dataclass
+class Matches:
+    bodies: list[Mention]
+    triggers: list[Trigger]
+
+
+class PhraseSet:
+    """Phrases compared on squashed normalised text (no spaces, lower case),
+    so a phrase matches whatever way the tokenizer split it."""
+
+    def __init__(self, phrases: list[str], case_sensitive: bool = False) -> None:
+        self.case_sensitive = case_sensitive
+        self.full: dict[str, str] = {}
+        self.prefixes: set[str] = set()
+        for phrase in phrases:
+            key = self.squash(normalise_string(phrase))
+            self.full.setdefault(key, phrase)
+            for i in range(1, len(key) + 1):
+                self.prefixes.add(key[:i])
+
+    def squash(self, text: str) -> str:
+        text = re.sub(r"\s+", "", text)
+        return text if self.case_sensitive else text.lower()
+
+    def longest_at(self, keys: list[str], i: int) -> int:
+        """End token index of the longest phrase starting at token ``i``, or
+        ``i`` when none does. ``keys`` are the tokens' squashed forms ("" for
+        whitespace, which no phrase may cross)."""
+        best = i
+        acc = ""
+        for j in range(i, min(len(keys), i + _MAX_PHRASE_TOKENS)):
+            if not keys[j]:
+                break
+            acc += keys[j] if self.case_sensitive else keys[j].lower()
+            if acc in self.full:
+                best = j + 1
+            if acc not in self.prefixes:
+                break
+        return best
+
+
+@dataclass(frozen=True)
+class _Gazetteer:
+    heads: PhraseSet
+    single_syllable_heads: frozenset[str]
+    head_abbreviations: PhraseSet
+    standalone: PhraseSet
+    posts: PhraseSet
+    posts_alone: PhraseSet
+    connectors: frozenset[str]
+    suffixes: PhraseSet
+    localities: PhraseSet
+    group_openers: PhraseSet
+    group_nouns: PhraseSet
+    group_qualifiers: PhraseSet
+    groups_alone: PhraseSet
+    backref_followers: PhraseSet
+    backref_phrases: PhraseSet
+    trigger_words: PhraseSet
+
+
+@cache
+def _gazetteer() -> _Gazetteer:
+    data = load_yaml("bodies.yaml")
+    heads = data["heads"]
+    backrefs = data["backreferences"]
+    triggers = [row["pattern"] for row in load_jsonl("triggers.jsonl")]
+    return _Gazetteer(
+        heads=PhraseSet(heads, case_sensitive=True),
+        single_syllable_heads=frozenset(h for h in heads if " " not in h),
+        head_abbreviations=PhraseSet(data["head_abbreviations"], case_sensitive=True),
+        standalone=PhraseSet(data["standalone"], case_sensitive=True),
+        posts=PhraseSet(data["posts"], case_sensitive=True),
+        posts_alone=PhraseSet(data["posts_alone"], case_sensitive=True),
+        connectors=frozenset(data["name_connectors"]),
+        suffixes=PhraseSet(data["name_suffixes"], case_sensitive=True),
+        localities=PhraseSet(data["localities"]),
+        group_openers=PhraseSet(data["group_openers"]),
+        group_nouns=PhraseSet(data["group_nouns"]),
+        group_qualifiers=PhraseSet(data["group_qualifiers"]),
+        groups_alone=PhraseSet(data["groups_alone"]),
+        backref_followers=PhraseSet(backrefs["bare_heads_followed_by"]),
+        backref_phrases=PhraseSet(backrefs["phrases"]),
+        trigger_words=PhraseSet(triggers),
+    )
+
+
+@cache
+def _abbreviation_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    table = load_yaml("abbreviations.yaml")["abbreviations"]
+    keys = sorted(table, key=len, reverse=True)
+    alternatives = "|".join(re.escape(k) for k in keys)
+    return re.compile(rf"(?<![\w&])(?:{alternatives})(?![\w&])"), table
+
+
+def expand_abbreviations(name: str) -> str:
+    """``UBND tỉnh`` → ``Ủy ban nhân dân tỉnh``; names only, never the text."""
+    pattern, table = _abbreviation_pattern()
+    return pattern.sub(lambda m: table[m.group(0)], normalise_string(name))
+
+
+def canonical_name(name: str) -> str:
+    expanded = re.sub(r"\s+", " ", expand_abbreviations(name)).strip(" ,;:.")
+    return expanded[:1].upper() + expanded[1:]
+
+
+@cache
+def _trigger_ruler() -> SpanRuler:
+    nlp = get_nlp()
+    ruler = SpanRuler(
+        nlp, name="vntasks_triggers", spans_key=TRIGGERS_KEY, phrase_matcher_attr="NORM"
+    )
+    patterns = [
+        {"label": row["label"], "pattern": row["pattern"], "id": row["pattern"]}
+        for row in load_jsonl("triggers.jsonl")
+    ]
+    ruler.add_patterns(patterns)
+    return ruler
+
+
+def _is_cap(token: Token) -> bool:
+    first = token.text[:1]
+    return first.isupper() or (first.isdigit() and len(token.text) > 1 and token.text.isalnum())
+
+
+class _BodyScanner:
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.gaz = _gazetteer()
+        self.keys = ["" if t.is_space else re.sub(r"\s+", "", t.norm_) for t in doc]
+        self.cased = ["" if t.is_space else re.sub(r"\s+", "", normalise_string(t.text)) for t in doc]
+        self.n = len(doc)
+
+    def _at(self, phrases: PhraseSet, i: int) -> int:
+        if i >= self.n:
+            return i
+        return phrases.longest_at(self.cased if phrases.case_sensitive else self.keys, i)
+
+    def _is_trigger(self, i: int) -> bool:
+        return self._at(self.gaz.trigger_words, i) > i
+
+    def _name(self, i: int) -> int:
+        """Capitalised name tokens from ``i``, with connectors between them."""
+        j = i
+        while j < self.n:
+            token = self.doc[j]
+            if _is_cap(token) and not self._is_trigger(j):
+                j += 1
+                continue
+            if j > i and token.text in self.gaz.connectors and j + 1 < self.n:
+                nxt = j + 1
+                if self.doc[nxt].is_space:
+                    break
+                if _is_cap(self.doc[nxt]) and not self._starts_other_body(nxt, token.text):
+                    j = nxt
+                    continue
+            break
+        return j
+
+    def _starts_other_body(self, i: int, connector: str) -> bool:
+        # "Bộ Dân tộc và Tôn giáo, Bộ Tài chính": a comma or "và" before a new
+        # head starts a second body, not more of the same name.
+        gaz = self.gaz
+        return (
+            self._at(gaz.heads, i) > i
+            or self._at(gaz.standalone, i) > i
+            or self._at(gaz.posts, i) > i
+            or self._at(gaz.head_abbreviations, i) > i
+        )
+
+    def _tail(self, j: int) -> int:
+        """Suffixes and localities after a name ("của Quốc hội", "tỉnh Lai Châu")."""
+        for _ in range(3):
+            k = self._at(self.gaz.suffixes, j)
+            if k == j:
+                k = self._at(self.gaz.localities, j)
+            if k == j:
+                return j
+            j = self._name(k)
+        return j
+
+    def _merged_head(self, i: int) -> bool:
+        # underthesea may return "Bộ Nông nghiệp và Môi trường" as one word.
+        text = normalise_string(self.doc[i].text)
+        first, _, rest = text.partition(" ")
+        return bool(rest) and first in self.gaz.single_syllable_heads and rest[:1].isupper()
+
+    def scan_body(self, i: int) -> tuple[int, str, str | None]:
+        """(end, kind, head) of a body starting at token ``i``; end == i if none."""
+        gaz = self.gaz
+        k = self._at(gaz.posts_alone, i)
+        if k > i:
+            return k, "post", None
+        k = self._at(gaz.posts, i)
+        if k > i:
+            # Posts may be listed: "Bí thư tỉnh ủy và Chủ tịch Ủy ban nhân dân".
+            end, kind, _ = self.scan_body(k)
+            if end > k:
+                return end, "post", None
+            end = self._scan_group(k)
+            if end > k:
+                return end, "post", None
+            return i, "", None
+        k = self._at(gaz.standalone, i)
+        if k > i:
+            return self._tail(self._name(k)), "body", None
+        if self._merged_head(i):
+            return self._tail(self._name(i + 1)), "body", None
+        k = self._at(gaz.heads, i)
+        abbreviation = False
+        if k == i:
+            k = self._at(gaz.head_abbreviations, i)
+            abbreviation = k > i
+        if k > i:
+            head = self.keys[i] if k == i + 1 else None
+            name_end = self._name(k)
+            end = self._tail(name_end)
+            if end > k:
+                return end, "body", head
+            if k < self.n and any(self.keys[k].startswith(f) for f in gaz.backref_followers.full):
+                # "Ban cũng …": the follower may be glued to a frame word.
+                return k, "backref", self.keys[i]
+            single = k == i + 1 and self.doc[i].text in gaz.single_syllable_heads
+            if abbreviation or not single:
+                return k, "body", head
+        return i, "", None
+
+    def _scan_group(self, i: int) -> int:
+        gaz = self.gaz
+        k = self._at(gaz.groups_alone, i)
+        if k > i:
+            return self._group_tail(k)
+        k = self._at(gaz.group_openers, i)
+        if k == i:
+            return i
+        end = self._at(gaz.group_nouns, k)
+        if end == k:
+            # "các Sở Tư pháp": an opener before a real body.
+            body_end, _, _ = self.scan_body(k)
+            return body_end if body_end > k else i
+        while end < self.n:
+            sep = end
+            if self.doc[sep].text not in (",", "và"):
+                break
+            nxt = sep + 1
+            nxt = self._at(gaz.group_openers, nxt) if self._at(gaz.group_openers, nxt) > nxt else nxt
+            more = self._at(gaz.group_nouns, nxt)
+            if more == nxt:
+                break
+            end = more
+        return self._group_tail(end)
+
+    def _group_tail(self, end: int) -> int:
+        k = self._at(self.gaz.group_qualifiers, end)
+        if k > end:
+            end = self._name(k)
+        return end
+
+    def scan(self) -> list[Mention]:
+        mentions: list[Mention] = []
+        i = 0
+        gaz = self.gaz
+        while i < self.n:
+            if self.doc[i].is_space or self.doc[i].is_punct:
+                i += 1
+                continue
+            end, kind, head = self.scan_body(i)
+            if end == i:
+                end = self._at(gaz.backref_phrases, i)
+                kind, head = "backref", None
+            if end == i:
+                end = self._scan_group(i)
+                kind = "group"
+            if end > i:
+                mentions.append(self._mention(i, end, kind, head))
+                i = end
+            else:
+                i += 1
+        return mentions
+
+    def _mention(self, i: int, end: int, kind: str, head: str | None) -> Mention:
+        span = self.doc[i:end]
+        text = span.text.rstrip(" ,;:")
+        start = span.start_char
+        canonical = None if kind == "backref" else canonical_name(text)
+        return Mention(start, start + len(text), i, end, text, kind, head, canonical)
+
+
+def match(doc: Doc) -> Matches:
+    """Find triggers and body mentions; both are also stored in ``doc.spans``."""
+    _trigger_ruler()(doc)
+    triggers = [
+        Trigger(s.start_char, s.end_char, s.start, s.end, s.label_)
+        for s in sorted(doc.spans[TRIGGERS_KEY], key=lambda s: (s.start, -len(s)))
+    ]
+    bodies = _BodyScanner(doc).scan()
+    doc.spans[BODIES_KEY] = [doc[b.token_start : b.token_end] for b in bodies]
+    return Matches(bodies=bodies, triggers=_longest_triggers(triggers))
+
+
+def _longest_triggers(triggers: list[Trigger]) -> list[Trigger]:
+    """Keep the longest of overlapping triggers ("phối hợp với" over "phối hợp");
+    equal spans keep every label, as "chủ trì" is both a frame and a label word."""
+    kept: list[Trigger] = []
+    for trig in triggers:
+        overlaps = [k for k in kept if k.token_start < trig.token_end and trig.token_start < k.token_end]
+        if not overlaps:
+            kept.append(trig)
+            continue
+        same = [k for k in overlaps if (k.token_start, k.token_end) == (trig.token_start, trig.token_end)]
+        if same:
+            kept.append(trig)
+            continue
+        longest = max(overlaps, key=lambda k: k.token_end - k.token_start)
+        if trig.token_end - trig.token_start > longest.token_end - longest.token_start:
+            kept = [k for k in kept if k not in overlaps]
+            kept.append(trig)
+    return sorted(kept, key=lambda t: (t.token_start, t.label))

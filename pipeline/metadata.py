@@ -1,0 +1,154 @@
+"""Document metadata: type, number, title, issuer, signer, issue date.
+
+Official documents state these in a fixed layout (issuer and national motto
+at the top, ``Số: …``, the place-and-date line, the type in capitals, the
+title, and the signature block at the end). News reports name the directive
+in their first sentences ("đã ký ban hành Kế hoạch số 96-KH/TU ngày
+13-7-2018"). Both are read here from the normalised view; the patterns live in
+``resources/structure.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+
+from pipeline.match import Matches
+from pipeline.resources import load_yaml
+
+_HEADER_LINES = 16
+
+
+@dataclass(frozen=True)
+class Metadata:
+    doc_type: str | None
+    number: str | None
+    title: str | None
+    issuer: str | None
+    signer: str | None
+    issued_date: date | None
+
+
+@cache
+def _config() -> dict:
+    structure = load_yaml("structure.yaml")
+    meta = structure["metadata"]
+    return {
+        "number": re.compile(meta["number"]),
+        "place_date": re.compile(meta["place_date"], re.MULTILINE),
+        "date_after_number": re.compile(meta["date_after_number"], re.IGNORECASE),
+        "signing": meta["signing_verbs"],
+        "header_end": [h.lower() for h in meta["header_end"]],
+        "subject_line": [s.lower() for s in meta["subject_line"]],
+        "doc_types": structure["doc_types"],
+        "codes": structure["number_type_codes"],
+        "tail": [t.lower() for t in structure["tail_openers"]],
+    }
+
+
+def _date(match: re.Match[str] | None) -> date | None:
+    if match is None:
+        return None
+    try:
+        return date(int(match["year"]), int(match["month"]), int(match["day"]))
+    except ValueError:
+        return None
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _doc_type_line(lines: list[str]) -> int | None:
+    types = _config()["doc_types"]
+    for i, line in enumerate(lines[:_HEADER_LINES + 6]):
+        if line.isupper() and line.lower() in types:
+            return i
+    return None
+
+
+def extract_metadata(view: str, matches: Matches | None = None, original: str | None = None) -> Metadata:
+    """Read the metadata from the normalised view of a document."""
+    cfg = _config()
+    lines = _lines(view)
+    head = "\n".join(lines[:_HEADER_LINES])
+    type_index = _doc_type_line(lines)
+
+    number = None
+    number_match = cfg["number"].search(head)
+    if number_match is None:
+        number_match = cfg["number"].search(view[:3000])
+    if number_match:
+        number = number_match["number"].rstrip(".,;")
+
+    issued = _date(cfg["place_date"].search(head))
+    if issued is None and number_match is not None:
+        issued = _date(cfg["date_after_number"].match(view, number_match.end()))
+
+    doc_type = None
+    if type_index is not None:
+        doc_type = cfg["doc_types"][lines[type_index].lower()]
+    elif number:
+        for code, name in cfg["codes"].items():
+            if re.search(rf"(?<![A-Za-zĐđ]){re.escape(code)}(?![a-zđ])", number):
+                doc_type = name
+                break
+    if doc_type is None and number_match is not None:
+        before = view[max(0, number_match.start() - 30) : number_match.start()].lower()
+        for word, name in cfg["doc_types"].items():
+            if word in before:
+                doc_type = name
+
+    title = None
+    if type_index is not None and type_index + 1 < len(lines):
+        title_line = lines[type_index + 1]
+        for opener in cfg["subject_line"]:
+            if title_line.lower().startswith(opener):
+                title_line = title_line[len(opener) :].lstrip(" :")
+        title = title_line
+
+    issuer = _issuer(lines, matches, view)
+    signer = _signer(lines, view)
+    return Metadata(doc_type, number, title, issuer, signer, issued)
+
+
+def _issuer(lines: list[str], matches: Matches | None, view: str) -> str | None:
+    cfg = _config()
+    header: list[str] = []
+    for line in lines[:_HEADER_LINES]:
+        lowered = line.lower()
+        if any(lowered.startswith(h) for h in cfg["header_end"]):
+            break
+        if set(line) <= set("-_=*. "):
+            continue
+        header.append(line)
+    if header and len(header) <= 3 and len(" ".join(header)) < 120 and header[0].isupper():
+        return " ".join(header)
+    # A report: the body that issues orders in the text ("Thành ủy Hà Nội yêu cầu").
+    if matches is not None:
+        assign_starts = {t.token_start for t in matches.triggers if t.label == "ASSIGN"}
+        for mention in matches.bodies:
+            if mention.kind == "body" and mention.token_end in assign_starts:
+                return mention.text
+    return None
+
+
+def _signer(lines: list[str], view: str) -> str | None:
+    cfg = _config()
+    name = re.compile(r"((?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]*\s+){1,4}[A-ZĐÀ-Ỹ][a-zà-ỹđ]*)\s*$")
+    for line in reversed(lines[-8:]):
+        lowered = line.lower()
+        if any(lowered.startswith(t) for t in cfg["tail"]) and not lowered.startswith(("kt.", "tm.")):
+            break
+        found = name.search(line)
+        if found and len(found.group(1).split()) >= 2 and not line.endswith((".", ";", ":")):
+            return found.group(1)
+    for verb in cfg["signing"]:
+        at = view.find(" " + verb + " ")
+        if at > 0:
+            before = re.search(r"((?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]*\s+){2,4})$", view[max(0, at - 60) : at + 1])
+            if before:
+                return before.group(1).strip()
+    return None
