@@ -12,13 +12,13 @@ __version__ = "0.1.0"
 __all__ = ["DocumentResult", "extract", "__version__"]
 
 if TYPE_CHECKING:
-    from pipeline.extract import extract
+    from pipeline.extraction import extract
     from pipeline.model import DocumentResult
 
 
 def __getattr__(name: str) -> Any:
     if name == "extract":
-        from pipeline.extract import extract
+        from pipeline.extraction import extract
 
         return extract
     if name == "DocumentResult":

@@ -28,6 +28,7 @@ from spacy.tokens import Doc
 from pipeline.match import Matches, Mention, PhraseSet, Trigger
 from pipeline.resources import load_yaml
 from pipeline.segment import Paragraph
+from pipeline.tables import Cell, read_table, split_row
 
 _CLAUSE_JOINERS = {",", "và", "cùng", "cho", ":", "(", ")", "-", "–"}
 
@@ -369,12 +370,19 @@ class _Assembler:
 
     # -- main loop -----------------------------------------------------
     def run(self) -> list[Draft]:
-        tail = self._tail_start()
+        tails = self._tail_regions()
         pending: list[Draft] = []
         label_block: list[Paragraph] = []
+        table: list[Paragraph] = []
         for p in self.paragraphs:
-            if p.start >= tail:
-                break
+            if any(a <= p.start < b for a, b in tails):
+                continue
+            if p.is_table_row:
+                table.append(p)
+                continue
+            if table:
+                self.table_tasks(table)
+                table = []
             label = self.is_label(p)
             if label is not None:
                 label_block.append(p)
@@ -390,13 +398,83 @@ class _Assembler:
             pending.extend(new)
         if label_block:
             self.apply_labels(label_block, pending)
+        if table:
+            self.table_tasks(table)
         return self.drafts
 
-    def _tail_start(self) -> int:
+    def table_tasks(self, rows: list[Paragraph]) -> None:
+        """One task per task row of an assignment table (guide: even when the
+        row's text holds ";" or several sentences)."""
+        cells = [split_row(self.text, p.start, p.end) for p in rows]
+        section = self.section_path(rows[0])
+        table_section: str | None = None
+        for p, row in zip(rows, read_table(cells), strict=True):
+            if row.kind == "section":
+                table_section = " ".join(c.text for c in row.cells if c.text)[:120]
+                continue
+            if row.kind != "task":
+                continue
+            described = row.fields["description"]
+            start, end = described.start, described.end
+            ts, te = self.token_range(start, end)
+            frame = self.frame(ts, te) if te > ts else None
+            leads: list[BodyRef] = []
+            supports: list[BodyRef] = []
+            if frame is not None and frame.action is not None:
+                # "Bộ Công an chủ trì, phối hợp với …: xây dựng …" inside the cell.
+                leads = self.resolve(frame.leads)
+                supports = self.resolve(frame.supports)
+                span = self.description(frame.action, te, self.clause_deadlines(ts, te))
+                if span is not None:
+                    start, end = span
+            if "lead" in row.fields:
+                leads = self._cell_bodies(row.fields["lead"]) or leads
+            if "support" in row.fields:
+                supports = self._cell_bodies(row.fields["support"]) or supports
+            deadline = None
+            if "deadline" in row.fields:
+                cell = row.fields["deadline"]
+                found = [d for d in self.deadlines if cell.start <= d.start < cell.end]
+                deadline = found[0] if found else Phrase(cell.start, cell.end, cell.text)
+            path = " > ".join(x for x in (section, table_section) if x) or None
+            flags = ["from_table"] + ([] if leads else [])
+            self.drafts.append(
+                Draft(start, end, leads, supports, deadline, (p.start, p.end), path, flags, p.level)
+            )
+            if leads:
+                self.remember(leads)
+
+    def _cell_bodies(self, cell: Cell) -> list[BodyRef]:
+        ts, te = self.token_range(cell.start, cell.end)
+        return self._value_bodies(ts, te, cell.start, cell.end)
+
+    def _tail_regions(self) -> list[tuple[int, int]]:
+        """Recipients and signature blocks. A document may go on after one:
+        a Quyết định's attached Kế hoạch or an appendix (Phụ lục) restarts
+        with a type title in capitals, a numbered part or a new header."""
+        regions: list[tuple[int, int]] = []
+        start: int | None = None
         for p in self.paragraphs:
-            if _starts_with_any(self.content(p).strip(), "tail_openers") and p.marker is None:
-                return p.start
-        return len(self.text)
+            text = self.text[p.start : p.end].strip()
+            if start is None:
+                if p.marker is None and _starts_with_any(text, "tail_openers"):
+                    start = p.start
+                continue
+            if self._restarts(text):
+                regions.append((start, p.start))
+                start = None
+        if start is not None:
+            regions.append((start, len(self.text)))
+        return regions
+
+    def _restarts(self, text: str) -> bool:
+        structure = _structure()
+        lowered = text.lower()
+        if text.isupper() and lowered in structure["doc_types"]:
+            return True
+        if any(lowered.startswith(word.lower()) for word in structure["appendix_words"]):
+            return True
+        return any(lowered.startswith(h.lower()) for h in structure["metadata"]["header_end"])
 
     def _is_formality(self, p: Paragraph) -> bool:
         return p.marker is None and _starts_with_any(self.content(p).strip(), "non_task_openers")

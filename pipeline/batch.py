@@ -41,7 +41,7 @@ def extract_records(
 ) -> Iterator[Outcome]:
     """Extract each source in turn; refused inputs become error outcomes."""
     from pipeline.export import to_dict
-    from pipeline.extract import extract
+    from pipeline.extraction import extract
 
     for source in sources:
         try:

@@ -109,6 +109,11 @@ class _Grammar:
     readings: re.Pattern[str]
     group_map: list[list[tuple[str, str]]]
     exclusions: re.Pattern[str]
+    # The same two expressions, tried only where a word starts (and, for
+    # readings, only where that word can open one), scanned with finditer.
+    readings_at_words: re.Pattern[str]
+    exclusions_at_words: re.Pattern[str]
+    branch_groups: list[tuple[tuple[str, ...], tuple[str, ...]]]
     cited: re.Pattern[str]
     label: re.Pattern[str]
     cell_start: re.Pattern[str]
@@ -156,10 +161,19 @@ def _needs_normalising() -> re.Pattern[str]:
     """Text that normalise() could change: old-style tone pairs (from its own
     data file) or any character outside printable ASCII and the Vietnamese
     letters of the Latin blocks."""
-    pairs = load_yaml("tone_placement.yaml")["pairs"]
+    tones = load_yaml("tone_placement.yaml")
+    pairs = tones["pairs"]
     variants = {v for old in pairs for v in (old, old.upper(), old[0].upper() + old[1:])}
     alternation = "|".join(sorted(map(re.escape, variants), key=len, reverse=True))
-    return re.compile(rf"{alternation}|[^\x20-\x7e\u00c0-\u024f\u1ea0-\u1ef9]")
+    # The same guards as normalise's own rewrite (not after "q", only at a
+    # syllable's end), so "quý" and "hoàn" are not sent through it for nothing.
+    not_after = "".join(tones.get("not_after", []))
+    guard = f"(?<![{not_after}{not_after.upper()}])" if not_after else ""
+    # Dashes are left alone by normalise, so they need no pass either.
+    return re.compile(
+        rf"{guard}(?:{alternation})(?![^\W\d_])"
+        r"|[^\x20-\x7e\u00c0-\u024f\u1ea0-\u1ef9\u2010-\u2015\u2212]"
+    )
 
 
 @cache
@@ -317,6 +331,16 @@ def _grammar() -> _Grammar:
         renamed = re.sub(r"\(\?P<(\w+)>", rf"(?P<b{index}_\1>", pattern)
         branches.append(f"(?P<b{index}>{renamed})")
     readings = re.compile("|".join(branches), _FLAGS)
+    starters = _starters(d)
+    # A word start (what _WORD.finditer would yield) whose word is a digit
+    # run's first digit or one of the starters as a whole word.
+    word_start = r"(?<![^\W_])(?=[^\W_])"
+    starter_guard = rf"(?<![^\W_])(?=\d|(?:{_words(starters)})(?![^\W_]))"
+    readings_at_words = re.compile(f"{starter_guard}(?:{'|'.join(branches)})", _FLAGS)
+    branch_groups = [
+        (tuple(full for full, _ in pairs), tuple(short for _, short in pairs))
+        for pairs in group_map
+    ]
 
     cited_types = _words(d["cited_documents"]["types"])
     number = d["cited_documents"]["number_pattern"]
@@ -330,6 +354,9 @@ def _grammar() -> _Grammar:
         rf"(?:{day_w})\s+{dateish}"
     )
     exclusions = re.compile("|".join(f"(?:{p})" for p in not_deadlines), _FLAGS | re.MULTILINE)
+    exclusions_at_words = re.compile(
+        f"{word_start}(?:{'|'.join(f'(?:{p})' for p in not_deadlines)})", _FLAGS | re.MULTILINE
+    )
     cited = re.compile(
         rf"(?:(?:{_words(d['cited_documents']['number_word'])})\s*\S+|{number}|"
         rf"{_B}(?:{cited_types}))\s*,?\s*$",
@@ -376,10 +403,13 @@ def _grammar() -> _Grammar:
     return _Grammar(
         data=d,
         names=names,
-        starters=_starters(d),
+        starters=starters,
         readings=readings,
         group_map=group_map,
         exclusions=exclusions,
+        readings_at_words=readings_at_words,
+        exclusions_at_words=exclusions_at_words,
+        branch_groups=branch_groups,
         cited=cited,
         label=label,
         cell_start=re.compile(r"(?:(?P<open>[|(])|^)[^\S\n]*", re.MULTILINE),
@@ -706,33 +736,19 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 def _scan(text: str, issued: date | None, phrase_mode: bool) -> list[_Atom]:
     gr = _grammar()
     # Every reading and every exclusion starts at a word, so the expressions
-    # are only tried where a word starts (and readings only where the word can
-    # open one): far cheaper than letting them scan every position.
-    words = [(w.start(), w.group()) for w in _WORD.finditer(text)]
-    excluded: list[tuple[int, int]] = []
-    reach = 0
-    for pos, _ in words:
-        if pos >= reach:
-            hit = gr.exclusions.match(text, pos)
-            if hit and hit.end() > pos:
-                excluded.append(hit.span())
-                reach = hit.end()
-    matches = []
-    reach = 0
-    for pos, word in words:
-        if pos < reach or not (word[0].isdigit() or word.lower() in gr.starters):
-            continue
-        m = gr.readings.match(text, pos)
-        if m:
-            matches.append(m)
-            reach = m.end()
+    # carry a guard that fails fast anywhere else (and, for readings, at a
+    # word that cannot open one): one pass in C over the text, no Python loop
+    # over its words.
+    excluded = [m.span() for m in gr.exclusions_at_words.finditer(text) if m.end() > m.start()]
     atoms: list[_Atom] = []
-    for m in matches:
+    for m in gr.readings_at_words.finditer(text):
         if excluded and any(_overlaps(m.span(), span) for span in excluded):
             continue
-        priority = int(m.lastgroup[1:])
+        priority = int(m.lastgroup[1:])  # type: ignore[index]
         name = gr.names[priority]
-        groups = {short: m.group(full) for full, short in gr.group_map[priority]}
+        full, short = gr.branch_groups[priority]
+        values = m.group(*full) if len(full) > 1 else (m.group(full[0]),) if full else ()
+        groups: dict[str, str | None] = dict(zip(short, values, strict=True))
         core = start = m.start()
         if name in _WITH_OPERATOR:
             rx_op = gr.span_op_before if name == "span" else gr.op_before
@@ -746,9 +762,10 @@ def _scan(text: str, issued: date | None, phrase_mode: bool) -> list[_Atom]:
             value, anchor = _read(name, groups, issued, gr)
         except _Unresolved as problem:
             value, anchor = DeadlineValue("unresolved", warnings=(str(problem),)), None
-        if name != "date_range":
+        op = groups.get("op")
+        if op is not None and name != "date_range":
             # In "từ 16/4/2025 - 31/10/2025" the "từ" opens the range.
-            value = _apply_operator(groups.get("op"), value, issued, gr)
+            value = _apply_operator(op, value, issued, gr)
         end = m.end()
         if name == "span" and groups.get("anchor"):
             # A span's anchor runs to the end of the clause; keep only the
@@ -757,8 +774,8 @@ def _scan(text: str, issued: date | None, phrase_mode: bool) -> list[_Atom]:
             hit = gr.issue_anchor.match(text, a_start)
             if hit:
                 end = hit.end()
-        atoms.append(_Atom(start, end, core, name, groups.get("op"), value, groups, anchor))
-        atoms[-1].groups["_priority"] = str(priority)
+        groups["_priority"] = str(priority)
+        atoms.append(_Atom(start, end, core, name, op, value, groups, anchor))
     atoms += _events(text, excluded, phrase_mode, gr)
     return _merge(_choose(atoms), text, issued, gr)
 

@@ -81,7 +81,9 @@ def segment(view: NormalisedText) -> list[Paragraph]:
             continue
         v_start = line.start() + (len(raw) - len(raw.lstrip()))
         v_end = line.start() + len(raw.rstrip())
-        marker_match = pattern.match(stripped)
+        is_table_row = stripped.count(" | ") >= 2
+        # A table row's leading "1." numbers the row, not the document's outline.
+        marker_match = None if is_table_row else pattern.match(stripped)
         marker = style = None
         v_content = v_start
         if marker_match:
@@ -105,7 +107,7 @@ def segment(view: NormalisedText) -> list[Paragraph]:
         content_start = view.to_original(v_content, v_content)[0]
         paragraph = Paragraph(
             index, start, end, content_start, marker, style, level, parent,
-            is_table_row=stripped.count(" | ") >= 2,
+            is_table_row=is_table_row,
         )
         text = view.text[v_content:v_end]
         cursor = v_content

@@ -1,0 +1,38 @@
+# Everything installs into .venv from pyproject.toml, so a fresh machine with
+# Python 3.11 and make needs nothing else.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+SAMPLE ?= corpus/ke-hoach-mau-chuyen-doi-so-tinh-an-binh.txt
+
+.PHONY: install demo test test-all lint bench evaluate clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/vntasks extract $(SAMPLE)
+
+test: $(STAMP)
+	$(BIN)/pytest -m "not slow and not benchmark"
+
+test-all: $(STAMP)
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check pipeline tests benchmarks
+
+evaluate: $(STAMP)
+	$(BIN)/vntasks evaluate --part all
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_deadlines.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,110 @@
+"""``vntasks annotations``: check gold files and move them to and from Label Studio.
+
+Only typer and the standard library load at import; the work is done by
+:mod:`pipeline.gold` and :mod:`pipeline.labelstudio`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+Files = Annotated[
+    list[Path] | None,
+    typer.Argument(help="Gold files [default: every *.json in the repo's annotations/]"),
+]
+
+
+def _files_or_default(files: list[Path] | None) -> list[Path]:
+    from pipeline.gold import gold_files
+
+    return list(files) if files else gold_files()
+
+
+def validate_command(files: Files = None) -> None:
+    """Check that every offset slices to its surface text and every value has its form."""
+    from pipeline.gold import SharedFolderMissing, validate
+
+    paths = _files_or_default(files)
+    problems = 0
+    try:
+        for path in paths:
+            for message in validate(path):
+                typer.echo(message)
+                problems += 1
+    except SharedFolderMissing as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+    if problems:
+        typer.echo(f"{problems} problem(s) in {len(paths)} file(s)", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{len(paths)} file(s) valid")
+
+
+def to_labelstudio_command(
+    files: Files = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here [default: stdout]")
+    ] = None,
+) -> None:
+    """Export gold files as Label Studio JSON tasks (one task per document)."""
+    from pipeline.gold import SharedFolderMissing
+    from pipeline.labelstudio import export_gold
+
+    try:
+        tasks = export_gold(_files_or_default(files))
+    except SharedFolderMissing as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+    text = json.dumps(tasks, ensure_ascii=False, indent=2)
+    if output is None:
+        typer.echo(text)
+    else:
+        output.write_text(text + "\n", encoding="utf-8")
+        typer.echo(f"{len(tasks)} task(s) written to {output}", err=True)
+
+
+def from_labelstudio_command(
+    source: Annotated[Path, typer.Argument(help="A Label Studio JSON export (list of tasks)")],
+    out_dir: Annotated[
+        Path, typer.Option("--out-dir", "-d", help="Folder for the <stem>.json gold files")
+    ],
+    overwrite: Annotated[bool, typer.Option(help="Replace existing gold files.")] = False,
+) -> None:
+    """Import Label Studio tasks back into vntasks-gold/1 files, validated."""
+    from pipeline.gold import SharedFolderMissing, dump_gold, validate
+    from pipeline.labelstudio import import_tasks
+
+    data = json.loads(source.read_text(encoding="utf-8"))
+    documents = import_tasks(data if isinstance(data, list) else [data])
+    out_dir.mkdir(parents=True, exist_ok=True)
+    targets = [out_dir / f"{Path(doc['document']['path']).stem}.json" for doc in documents]
+    existing = [target for target in targets if target.exists()]
+    if existing and not overwrite:
+        typer.echo(f"error: {existing[0]} exists; pass --overwrite to replace", err=True)
+        raise typer.Exit(1)
+    problems = 0
+    for document, target in zip(documents, targets, strict=True):
+        dump_gold(document, target)
+        try:
+            messages = validate(target)
+        except SharedFolderMissing as error:
+            typer.echo(f"warning: not validated: {error}", err=True)
+            messages = []
+        for message in messages:
+            typer.echo(message)
+        problems += len(messages)
+    typer.echo(f"{len(documents)} file(s) written to {out_dir}", err=True)
+    if problems:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    sub = typer.Typer(help="Gold annotations: validate, Label Studio import/export.")
+    sub.command("validate")(validate_command)
+    sub.command("to-labelstudio")(to_labelstudio_command)
+    sub.command("from-labelstudio")(from_labelstudio_command)
+    app.add_typer(sub, name="annotations")

@@ -1,0 +1,100 @@
+"""iCalendar (RFC 5545): one VTODO per task, in one VCALENDAR.
+
+- UID is the task id, so a calendar re-importing a document updates its
+  to-dos instead of duplicating them.
+- DUE (a DATE) for tasks whose deadline resolved to a day.
+- RRULE with DTSTART for recurring tasks: the contract's ``rrule`` is already
+  an RFC 5545 value. DTSTART is the deadline's start, else its first due day,
+  else the document's issue date; with none of them the rule has no anchor,
+  so it is left out and the kind in CATEGORIES still says "recurring".
+- CATEGORIES carries the deadline kind (or ``NO_DEADLINE``), since undated
+  tasks (ongoing, event, unresolved…) have no DUE to show it.
+- RELATED-TO (RELTYPE=PARENT) names the document id, the one key shared by
+  every task of one directive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from typing import Any
+
+from pipeline import __version__
+from pipeline.formats.rows import body_names
+
+PRODID = f"-//vntasks//vntasks {__version__}//VI"
+NO_DEADLINE = "no_deadline"
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def description(document: dict[str, Any], task: dict[str, Any]) -> str:
+    """The text a calendar shows under the summary: who, when, and the
+    sentence the task came from, so the to-do can be checked without the
+    directive at hand."""
+    lines = []
+    leads = body_names(task, "lead")
+    supports = body_names(task, "support")
+    if leads:
+        lines.append(f"lead: {'; '.join(leads)}")
+    if supports:
+        lines.append(f"support: {'; '.join(supports)}")
+    if task["deadline"]:
+        lines.append(f"deadline: {task['deadline']['text']}")
+    if task["section"]:
+        lines.append(f"section: {task['section']}")
+    reference = " ".join(v for v in (document["doc_type"], document["number"]) if v)
+    if reference or document["issuer"]:
+        lines.append(f"document: {reference or document['id']} ({document['issuer'] or '?'})")
+    lines.extend(["", task["sentence"]])
+    return "\n".join(lines)
+
+
+def recurrence_start(document: dict[str, Any], deadline: dict[str, Any]) -> date | None:
+    return _date(deadline["start"]) or _date(deadline["due"]) or _date(document["issued_date"])
+
+
+def todo(document: dict[str, Any], task: dict[str, Any], stamp: datetime) -> Any:
+    from icalendar import Todo, vRecur
+
+    entry = Todo()
+    entry.add("uid", task["id"])
+    entry.add("dtstamp", stamp)
+    entry.add("summary", task["description"])
+    entry.add("description", description(document, task))
+    entry.add("related-to", document["id"], parameters={"RELTYPE": "PARENT"})
+    deadline = task["deadline"]
+    entry.add("categories", [deadline["kind"] if deadline else NO_DEADLINE])
+    if deadline is None:
+        return entry
+    due = _date(deadline["due"])
+    if deadline["rrule"]:
+        start = recurrence_start(document, deadline)
+        if start is not None:
+            entry.add("dtstart", start)
+            entry.add("rrule", vRecur.from_ical(deadline["rrule"]))
+            # RFC 5545 wants DUE no earlier than DTSTART.
+            if due is not None and due < start:
+                due = None
+    if due is not None:
+        entry.add("due", due)
+    return entry
+
+
+def to_ics(records: Iterable[dict[str, Any]], stamp: datetime | None = None) -> bytes:
+    """One VCALENDAR holding a VTODO for every task of every record.
+
+    ``stamp`` is the DTSTAMP of every to-do (default: now, in UTC); pass a
+    fixed one to get identical bytes for identical records."""
+    from icalendar import Calendar
+
+    stamp = stamp or datetime.now(UTC).replace(microsecond=0)
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    for record in records:
+        for task in record.get("tasks", ()):
+            calendar.add_component(todo(record["document"], task, stamp))
+    return calendar.to_ical()

@@ -1,0 +1,101 @@
+"""Assignment tables: rows of cells to header, section and task rows.
+
+A table reaches this module as a list of rows, each a list of cells with
+their offsets in the text as read, whatever reader produced them (text rows
+separated by `` | `` today; .docx and .pdf tables through the same shape).
+Columns are mapped by the words in their header cells (``nội dung`` →
+description, ``chủ trì`` → lead, ``phối hợp`` → support, ``thời hạn`` →
+deadline), from ``resources/structure.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from pipeline.normalise import normalise_string
+from pipeline.resources import load_yaml
+
+_SEPARATOR = " | "
+
+
+@dataclass(frozen=True)
+class Cell:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class TableRow:
+    cells: tuple[Cell, ...]
+    kind: str  # "header" | "section" | "task" | "other"
+    fields: dict[str, Cell]
+
+
+@cache
+def _columns() -> tuple[tuple[str, str], ...]:
+    return tuple((words, field) for words, field in load_yaml("structure.yaml")["table_columns"])
+
+
+def split_row(text: str, start: int, end: int) -> list[Cell]:
+    """Cells of a text row; offsets exclude the separators and outer spaces."""
+    cells = []
+    position = start
+    for piece in text[start:end].split(_SEPARATOR):
+        stripped = piece.strip()
+        offset = position + (len(piece) - len(piece.lstrip()))
+        cells.append(Cell(offset, offset + len(stripped), stripped))
+        position += len(piece) + len(_SEPARATOR)
+    return cells
+
+
+def column_fields(header: list[Cell]) -> dict[int, str]:
+    """Which field each header cell holds; the first column wins a field."""
+    mapping: dict[int, str] = {}
+    taken: set[str] = set()
+    for index, cell in enumerate(header):
+        label = normalise_string(cell.text).lower()
+        for words, field in _columns():
+            if words in label:
+                if field not in taken:
+                    mapping[index] = field
+                    taken.add(field)
+                break
+    return mapping
+
+
+def _is_header(cells: list[Cell]) -> bool:
+    fields = set(column_fields(cells).values())
+    return "description" in fields and bool(fields & {"lead", "deadline", "support"})
+
+
+def read_table(rows: list[list[Cell]]) -> list[TableRow]:
+    """Classify each row. Rows before a header, or of another width than the
+    header, are kept as "other" (continuations, notes) rather than guessed."""
+    out: list[TableRow] = []
+    mapping: dict[int, str] | None = None
+    width = 0
+    for cells in rows:
+        if _is_header(cells):
+            mapping = column_fields(cells)
+            width = len(cells)
+            out.append(TableRow(tuple(cells), "header", {}))
+            continue
+        if mapping is None:
+            out.append(TableRow(tuple(cells), "other", {}))
+            continue
+        filled = [c for c in cells if c.text]
+        fields = {mapping[i]: c for i, c in enumerate(cells) if i in mapping and c.text}
+        distinct = {c.text for c in filled}
+        if len(distinct) <= 2 and (len(cells) < width or len(distinct) < len(filled) or
+                                   (filled and re.fullmatch(r"[A-ZĐ]|[IVXLC]+\.?", filled[0].text))):
+            # Merged cells repeat one text across the row: a section title.
+            out.append(TableRow(tuple(cells), "section", {}))
+            continue
+        if "description" in fields and len(cells) == width:
+            out.append(TableRow(tuple(cells), "task", fields))
+        else:
+            out.append(TableRow(tuple(cells), "other", fields))
+    return out
