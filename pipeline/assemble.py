@@ -110,7 +110,24 @@ class _Assembler:
         self.heading_leads: dict[int, list[BodyRef]] = {}
         self.group_deadline: dict[int, Phrase] = {}
         self.verb_headings: set[int] = set()
-        self.has_children = {p.parent for p in paragraphs if p.parent is not None}
+        self.intro_leads: list[BodyRef] = []
+        self.has_children = self._headings()
+
+    def _headings(self) -> set[int]:
+        """Paragraphs that head others: a marked item below them, or plain
+        text below a line that does not end like a sentence. Label lines
+        ("Đơn vị chủ trì: …") below an item do not make it a heading."""
+        headings: set[int] = set()
+        for p in self.paragraphs:
+            if p.parent is None:
+                continue
+            parent = self.paragraphs[p.parent]
+            if p.marker is not None:
+                headings.add(parent.index)
+            elif not self.text[parent.start : parent.end].rstrip().endswith((".", ";")):
+                if self.is_label(p) is None:
+                    headings.add(parent.index)
+        return headings
 
     # -- token helpers -------------------------------------------------
     def token_at(self, char: int) -> int:
@@ -232,6 +249,11 @@ class _Assembler:
             if role == "subject" and not leads and not self.is_verb(i):
                 i += 1  # an opening adverbial ("Trong đó", "Đáng chú ý")
                 continue
+            if role in ("subject", "assigned") and leads and self._is_name(i):
+                # Appositions after a subject: "… các tỉnh: Đắk Lắk, Khánh Hòa",
+                # a person's name after a post.
+                i += 1
+                continue
             if role == "subject" and not leads and self._subject_ahead(i, te):
                 i += 1
                 continue
@@ -248,6 +270,10 @@ class _Assembler:
             return True
         before = [k for k in range(ts, i) if not (self.doc[k].is_space or self.doc[k].is_punct)]
         return not before or bool(leads and leads[-1].token_end == i)
+
+    def _is_name(self, i: int) -> bool:
+        token = self.doc[i]
+        return token.text[:1].isupper() and not self.is_verb(i) and not self.triggers_at.get(i)
 
     def _skip_joiners(self, i: int, te: int) -> int:
         while i < te and (self.doc[i].is_space or self.keys[i] in _CLAUSE_JOINERS):
@@ -396,6 +422,12 @@ class _Assembler:
                 continue
             new = self.paragraph_tasks(p, aims=(kind == "aims"))
             pending.extend(new)
+            if p.marker is None:
+                # A plain line ending in ":" introduces the list after it
+                # ("Bí thư tỉnh ủy …: … tập trung một số nhiệm vụ sau:");
+                # any other plain line ends that list.
+                ends_intro = self.content(p).rstrip().endswith(":")
+                self.intro_leads = self.heading_leads.get(p.index, []) if ends_intro else []
         if label_block:
             self.apply_labels(label_block, pending)
         if table:
@@ -501,6 +533,8 @@ class _Assembler:
         if p.is_table_row:
             return []
         inherited_leads, inherited_deadline, verb_heading = self.inherited(p)
+        if p.marker is not None and not inherited_leads:
+            inherited_leads = self.intro_leads
         is_heading = p.index in self.has_children
         content = self.content(p).rstrip()
         new: list[Draft] = []
@@ -601,7 +635,8 @@ class _Assembler:
         content: str,
     ) -> bool:
         """Whether a clause with an action is a task (see the module docstring)."""
-        if own and (framed or self.is_verb(action)):
+        stative = "STATIVE" in self.labels_of(action)
+        if own and (framed or (self.is_verb(action) and not stative)):
             return True
         if aims:
             return False
@@ -615,6 +650,8 @@ class _Assembler:
             return True
         starts_clause = self._only_edges_before(ts, action)
         item = p.marker is not None
+        if stative and not framed:
+            return False
         if leads and (framed or self.is_verb(action)) and starts_clause:
             return True
         return item and starts_clause and self.is_verb(action) and p.start >= 0

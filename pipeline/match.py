@@ -125,7 +125,8 @@ def _gazetteer() -> _Gazetteer:
         heads=PhraseSet(heads, case_sensitive=True),
         single_syllable_heads=frozenset(h for h in heads if " " not in h),
         head_abbreviations=PhraseSet(data["head_abbreviations"], case_sensitive=True),
-        standalone=PhraseSet(data["standalone"], case_sensitive=True),
+        # "Bí thư tỉnh ủy": party committees are often written in lower case.
+        standalone=PhraseSet(data["standalone"]),
         posts=PhraseSet(data["posts"], case_sensitive=True),
         posts_alone=PhraseSet(data["posts_alone"], case_sensitive=True),
         connectors=frozenset(data["name_connectors"]),
@@ -254,6 +255,9 @@ class _BodyScanner:
             if end > k:
                 return end, "post", None
             end = self._scan_group(k)
+            if end == k:
+                # "lãnh đạo cơ quan, địa phương": a post over group nouns.
+                end = self._group_list(k)
             if end > k:
                 return end, "post", None
             return i, "", None
@@ -305,6 +309,15 @@ class _BodyScanner:
                 break
             end = more
         return self._group_tail(end)
+
+    def _group_list(self, k: int) -> int:
+        end = self._at(self.gaz.group_nouns, k)
+        while end > k and end < self.n and self.doc[end].text in (",", "và"):
+            more = self._at(self.gaz.group_nouns, end + 1)
+            if more == end + 1:
+                break
+            end = more
+        return self._group_tail(end) if end > k else k
 
     def _group_tail(self, end: int) -> int:
         k = self._at(self.gaz.group_qualifiers, end)
