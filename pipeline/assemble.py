@@ -28,7 +28,7 @@ from spacy.tokens import Doc
 from pipeline.match import Matches, Mention, PhraseSet, Trigger
 from pipeline.resources import load_yaml
 from pipeline.segment import Paragraph
-from pipeline.tables import Cell, read_table, split_row
+from pipeline.tables import Cell, is_header, read_table, split_row
 
 _CLAUSE_JOINERS = {",", "và", "cùng", "cho", ":", "(", ")", "-", "–"}
 
@@ -111,6 +111,7 @@ class _Assembler:
         self.group_deadline: dict[int, Phrase] = {}
         self.verb_headings: set[int] = set()
         self.intro_leads: list[BodyRef] = []
+        self.last_header: list[Cell] | None = None
         self.has_children = self._headings()
 
     def _headings(self) -> set[int]:
@@ -440,7 +441,11 @@ class _Assembler:
         cells = [split_row(self.text, p.start, p.end) for p in rows]
         section = self.section_path(rows[0])
         table_section: str | None = None
-        for p, row in zip(rows, read_table(cells), strict=True):
+        headers = [c for c in cells if is_header(c)]
+        carried = None if headers and cells and is_header(cells[0]) else self.last_header
+        if headers:
+            self.last_header = headers[-1]
+        for p, row in zip(rows, read_table(cells, carried), strict=True):
             if row.kind == "section":
                 table_section = " ".join(c.text for c in row.cells if c.text)[:120]
                 continue

@@ -66,19 +66,28 @@ def column_fields(header: list[Cell]) -> dict[int, str]:
     return mapping
 
 
-def _is_header(cells: list[Cell]) -> bool:
+_HEADER_CELL_MAX = 80
+
+
+def is_header(cells: list[Cell]) -> bool:
+    # Header cells are labels; a task row that merely mentions "chủ trì" and
+    # "nhiệm vụ" in its text is not a header.
+    if any(len(c.text) > _HEADER_CELL_MAX for c in cells):
+        return False
     fields = set(column_fields(cells).values())
     return "description" in fields and bool(fields & {"lead", "deadline", "support"})
 
 
-def read_table(rows: list[list[Cell]]) -> list[TableRow]:
-    """Classify each row. Rows before a header, or of another width than the
-    header, are kept as "other" (continuations, notes) rather than guessed."""
+def read_table(rows: list[list[Cell]], header: list[Cell] | None = None) -> list[TableRow]:
+    """Classify each row. ``header`` carries a table's header over a break
+    (a row split over two lines interrupts the rows). Rows before any header,
+    or of another width than the header, are kept as "other" (continuations,
+    notes) rather than guessed."""
     out: list[TableRow] = []
-    mapping: dict[int, str] | None = None
-    width = 0
+    mapping: dict[int, str] | None = column_fields(header) if header else None
+    width = len(header) if header else 0
     for cells in rows:
-        if _is_header(cells):
+        if is_header(cells):
             mapping = column_fields(cells)
             width = len(cells)
             out.append(TableRow(tuple(cells), "header", {}))
