@@ -159,3 +159,30 @@ def test_deadlines_cli_rejects_a_bad_issue_date():
     result = CliRunner().invoke(_app(), ["deadline", "quý I", "--issued", "2018-13-01"])
     assert result.exit_code == 2
     assert "YYYY-MM-DD" in result.output
+
+
+def test_deadlines_skipping_normalise_is_safe():
+    # parse_deadline skips normalise() when its quick check says the phrase
+    # is already normalised; that check must never let a changeable one by.
+    import unicodedata
+
+    from pipeline.deadlines import _grammar
+    from pipeline.normalise import normalise_string
+
+    check = _grammar().needs_normalising
+    phrases = [row["phrase"] for row in _rows("deadline_phrases.jsonl")]
+    phrases += ["Uỷ ban", "hoà giải", "Thuỷ lợi", "quý IV", "hoàn thành", "8\u00a0-\u200b2018"]
+    phrases += [unicodedata.normalize("NFD", p) for p in phrases]
+    for phrase in phrases:
+        if not check.search(phrase) and unicodedata.is_normalized("NFC", phrase):
+            assert normalise_string(phrase) == phrase, phrase
+
+
+def test_deadlines_memo_answers_match_cold_readings():
+    from pipeline.deadlines import clear_cache
+
+    rows = _rows("deadline_phrases.jsonl")
+    clear_cache()
+    cold = [parse_deadline(row["phrase"], _day(row["issued"])) for row in rows]
+    warm = [parse_deadline(row["phrase"], _day(row["issued"])) for row in rows]
+    assert cold == warm
