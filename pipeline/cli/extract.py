@@ -1,16 +1,31 @@
-"""``vntasks extract FILE…``: task records as JSON (one input) or JSON Lines."""
+"""``vntasks extract FILE…``: task records as JSON (one input) or JSON Lines,
+or, with ``--format``, as a table (csv, xlsx), a calendar (ics) or a review
+page (html)."""
 
 from __future__ import annotations
 
 import sys
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+if TYPE_CHECKING:
+    from pipeline.batch import Summary
 
-def _parse_issued(value: str | None) -> date | None:
+
+class OutputFormat(StrEnum):
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    xlsx = "xlsx"
+    ics = "ics"
+    html = "html"
+
+
+def parse_issued(value: str | None) -> date | None:
     if value is None:
         return None
     try:
@@ -35,22 +50,49 @@ def extract_command(
     jsonl: Annotated[
         bool, typer.Option("--jsonl", help="JSON Lines even for a single input.")
     ] = False,
+    output_format: Annotated[
+        OutputFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="json (one object, JSON Lines for several inputs), jsonl, csv, xlsx, ics, "
+            "or html (the review page). Every format but json/jsonl holds all inputs "
+            "in one table, calendar or page.",
+        ),
+    ] = OutputFormat.json,
 ) -> None:
     """Extract every task of each directive. Exit 0 when every input gave
     records, 1 when some failed (the others are still written), 2 on a usage error."""
     from pipeline.batch import extract_records, write_atomically, write_records
 
-    issue_date = _parse_issued(issued)
-    as_lines = jsonl or len(inputs) > 1
+    issue_date = parse_issued(issued)
+    if output_format not in (OutputFormat.json, OutputFormat.jsonl):
+        if jsonl:
+            typer.echo(f"error: --jsonl is for JSON, not --format {output_format.value}", err=True)
+            raise typer.Exit(code=2)
+        from pipeline.formats import FORMATS, write_formatted
+
+        chosen = FORMATS[output_format.value]
+        outcomes = extract_records(
+            inputs, issued=issue_date, with_text=with_text or chosen.needs_text
+        )
+        report_summary(write_formatted(outcomes, chosen.name, output), len(inputs))
+        return
+    as_lines = jsonl or output_format is OutputFormat.jsonl or len(inputs) > 1
     outcomes = extract_records(inputs, issued=issue_date, with_text=with_text)
     if output is None:
         summary = write_records(outcomes, sys.stdout, as_lines)
     else:
         summary = write_atomically(output, lambda stream: write_records(outcomes, stream, as_lines))
+    report_summary(summary, len(inputs))
+
+
+def report_summary(summary: Summary, inputs: int) -> None:
+    """Name every failed input on standard error; exit 1 if there was one."""
     for failed in summary.failed:
         typer.echo(f"error: {failed.error}", err=True)
     if summary.failed:
-        if len(inputs) > 1:
+        if inputs > 1:
             typer.echo(
                 f"{summary.ok} of {summary.ok + len(summary.failed)} documents extracted; "
                 f"failed: {', '.join(f.source for f in summary.failed)}",

@@ -40,7 +40,7 @@ header dd { margin: 0; }
 .legend mark { margin-right: .6rem; padding: .1rem .4rem; }
 .layout { display: grid; grid-template-columns: 1fr; gap: 1.5rem; }
 @media (min-width: 1200px) {
-  .layout { grid-template-columns: minmax(0, 1fr) minmax(0, 1.2fr); } }
+  .layout { grid-template-columns: minmax(0, 1fr) minmax(0, 1.8fr); } }
 .text { white-space: pre-wrap; line-height: 1.9; font-size: .95rem; border: 1px solid #d0d7de;
   border-radius: 6px; padding: 1rem; }
 mark.hl { background: none; color: inherit; border-radius: 3px; padding: .1rem 0; }
@@ -52,9 +52,17 @@ a.anchor { font-size: .7rem; vertical-align: super; text-decoration: none; color
   margin-right: .1rem; }
 a.anchor:target, tr:target { outline: 2px solid #bf8700; }
 table { border-collapse: collapse; font-size: .85rem; width: 100%; }
-th, td { border: 1px solid #d0d7de; padding: .35rem .5rem; vertical-align: top; text-align: left; }
+th, td { border: 1px solid #d0d7de; padding: .35rem .5rem; vertical-align: top; text-align: left;
+  overflow-wrap: break-word; }
+td.bodies { min-width: 6.5rem; }
+td.deadline { min-width: 8rem; }
+.rrule { word-break: break-all; }
+.records-box { overflow-x: auto; }
 th { background: #f6f8fa; position: sticky; top: 0; }
-td.id { font-family: "DejaVu Sans Mono", monospace; font-size: .7rem; color: #57606a; }
+td.description { min-width: 12rem; }
+td.section { font-size: .75rem; min-width: 6rem; max-width: 10rem; }
+.id { display: block; font-family: "DejaVu Sans Mono", monospace; font-size: .65rem;
+  color: #57606a; }
 .chip { display: inline-block; border-radius: 3px; padding: 0 .3rem; margin: .1rem 0; }
 .chip.lead { background: var(--lead); }
 .chip.support { background: var(--support); }
@@ -145,18 +153,19 @@ def _deadline_cell(deadline: dict[str, Any] | None) -> str:
     details = [deadline["kind"]]
     if deadline["due"]:
         details.append(f"due {deadline['due']}")
-    if deadline["rrule"]:
-        details.append(deadline["rrule"])
+    rrule = deadline["rrule"]
+    # An RRULE has no spaces to wrap at; its own class lets it break anywhere
+    # without letting every cell shrink to one letter a line.
+    rrule_html = f'<br><small class="rrule">{escape(rrule)}</small>' if rrule else ""
     return (
         f'<span class="chip deadline">{escape(deadline["text"])}</span>'
-        f"<br><small>{escape(', '.join(details))}</small>"
+        f"<br><small>{escape(', '.join(details))}</small>{rrule_html}"
     )
 
 
 def render_table(tasks: Sequence[dict[str, Any]]) -> str:
     header = "".join(
-        f"<th>{h}</th>"
-        for h in ("#", "task", "lead", "support", "deadline", "section", "id")
+        f"<th>{h}</th>" for h in ("#", "task", "lead", "support", "deadline", "section")
     )
     rows = []
     for number, task in enumerate(tasks, start=1):
@@ -167,12 +176,12 @@ def render_table(tasks: Sequence[dict[str, Any]]) -> str:
             f'<tr id="{escape(row_id(task["id"]))}" data-task="{escape(task["id"])}">'
             f"<td>{number}</td>"
             f'<td class="description"><a href="#{escape(anchor_id(task["id"]))}">'
-            f"{escape(task['description'])}</a>{flags}</td>"
-            f"<td>{_chips(body_names(task, 'lead'), 'lead')}</td>"
-            f"<td>{_chips(body_names(task, 'support'), 'support')}</td>"
-            f"<td>{_deadline_cell(task['deadline'])}</td>"
-            f"<td>{escape(task['section'] or '')}</td>"
-            f'<td class="id">{escape(task["id"])}</td></tr>'
+            f"{escape(task['description'])}</a>"
+            f'<span class="id">{escape(task["id"])}</span>{flags}</td>'
+            f'<td class="bodies">{_chips(body_names(task, "lead"), "lead")}</td>'
+            f'<td class="bodies">{_chips(body_names(task, "support"), "support")}</td>'
+            f'<td class="deadline">{_deadline_cell(task["deadline"])}</td>'
+            f'<td class="section">{escape(task["section"] or "")}</td></tr>'
         )
     return (
         f'<table class="records"><thead><tr>{header}</tr></thead>'
@@ -213,7 +222,7 @@ def render_document(record: dict[str, Any]) -> str:
         f"{warnings_html}</header>"
         '<div class="layout">'
         f'<div class="text">{render_text(document["text"], highlights(record), numbers)}</div>'
-        f"<div>{render_table(tasks)}</div>"
+        f'<div class="records-box">{render_table(tasks)}</div>'
         "</div></section>"
     )
 

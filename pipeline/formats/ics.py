@@ -2,7 +2,8 @@
 
 - UID is the task id, so a calendar re-importing a document updates its
   to-dos instead of duplicating them.
-- DUE (a DATE) for tasks whose deadline resolved to a day.
+- DUE (a DATE) for tasks whose deadline resolved to a day, and DTSTART too
+  when it is a period with a start.
 - RRULE with DTSTART for recurring tasks: the contract's ``rrule`` is already
   an RFC 5545 value. DTSTART is the deadline's start, else its first due day,
   else the document's issue date; with none of them the rule has no anchor,
@@ -78,6 +79,9 @@ def todo(document: dict[str, Any], task: dict[str, Any], stamp: datetime) -> Any
             # RFC 5545 wants DUE no earlier than DTSTART.
             if due is not None and due < start:
                 due = None
+    elif deadline["start"] and due is not None and _date(deadline["start"]) <= due:
+        # A period ("trong tháng 5/2025") opens as well as closes.
+        entry.add("dtstart", _date(deadline["start"]))
     if due is not None:
         entry.add("due", due)
     return entry

@@ -1,0 +1,88 @@
+"""Choosing a format by name and writing it.
+
+JSON and JSON Lines stay with :mod:`pipeline.batch`, which streams them one
+document at a time; the formats here need every record first (one table, one
+calendar, one page), so they collect the outcomes, then render once.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from pipeline.batch import Outcome, Summary, write_atomically
+from pipeline.formats.csv import to_csv
+from pipeline.formats.html import to_html
+from pipeline.formats.ics import to_ics
+from pipeline.formats.xlsx import to_xlsx
+
+Records = Sequence[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    render: Callable[[Records], bytes]
+    suffix: str
+    # The review page shows the text, which records carry only on request.
+    needs_text: bool = False
+
+
+FORMATS = {
+    f.name: f
+    for f in (
+        Format("csv", to_csv, ".csv"),
+        Format("xlsx", to_xlsx, ".xlsx"),
+        Format("ics", to_ics, ".ics"),
+        Format("html", to_html, ".html", needs_text=True),
+    )
+}
+
+
+def render(name: str, records: Records) -> bytes:
+    """The bytes of ``records`` in format ``name`` (a key of ``FORMATS``)."""
+    return FORMATS[name].render(records)
+
+
+def _write_bytes(data: bytes) -> Callable[[IO[str]], None]:
+    def write(stream: IO[str]) -> None:
+        # write_atomically hands over a text stream; the rendered formats are
+        # bytes already (xlsx is binary, ics must keep its CRLFs untranslated),
+        # so they go to the binary buffer beneath it.
+        stream.flush()
+        stream.buffer.write(data)  # type: ignore[attr-defined]
+
+    return write
+
+
+def write_formatted(
+    outcomes: Iterable[Outcome],
+    name: str,
+    output: Path | None = None,
+    stdout: IO[bytes] | None = None,
+) -> Summary:
+    """Render the successful outcomes in format ``name`` and write them to
+    ``output`` (atomically) or to ``stdout`` (default: the process's binary
+    standard output). When every input failed nothing is written, so a good
+    file already at ``output`` is kept."""
+    summary = Summary()
+    records = []
+    for outcome in outcomes:
+        if outcome.record is None:
+            summary.failed.append(outcome)
+        else:
+            summary.ok += 1
+            records.append(outcome.record)
+    if not records:
+        return summary
+    data = render(name, records)
+    if output is not None:
+        write_atomically(output, _write_bytes(data))
+    else:
+        stream = stdout or sys.stdout.buffer
+        stream.write(data)
+        stream.flush()
+    return summary
