@@ -20,6 +20,7 @@ carries across clauses the way a reader carries it:
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -31,6 +32,8 @@ from pipeline.segment import Paragraph
 from pipeline.tables import Cell, is_header, read_table, split_row
 
 _CLAUSE_JOINERS = {",", "và", "cùng", "cho", ":", "(", ")", "-", "–"}
+# Inline list numbers: "(1)", "(iv)", "(a)", "a)", "1)". Typography, not words.
+_ENUMERATOR = re.compile(r"\((?:\d{1,2}|[ivx]{1,4}|[a-zđ])\)\s|(?:\d{1,2}|[a-zđ])\)\s")
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,11 @@ class _Assembler:
             text = self.doc[i].text
             if text == ";" or (self.keys[i] == "đồngthời" and i > ts and self.doc[i - 1].text in ",;"):
                 cuts.append(i if text != ";" else i + 1)
+            elif i > ts and self.doc[i - 1].text == ":" and self.enumerator_end(i) > i:
+                # "Bộ Công an: (1) …; (2) …": the items of an inline list are
+                # tasks when they open with an action, objects otherwise.
+                if self._opens_clause(self.enumerator_end(i)):
+                    cuts.append(i)
         cuts.append(te)
         ranges: list[tuple[int, int]] = []
         for a, b in zip(cuts, cuts[1:], strict=False):
@@ -183,7 +191,46 @@ class _Assembler:
                 ranges.append((a, b))
         return ranges
 
+    def _inline_heading(self, ts: int, te: int) -> int:
+        """Where a clause really starts when a body heading stands inside the
+        line ("5. Nhiệm vụ về … a) Bộ Khoa học và Công nghệ: (1) …"): at the
+        first body followed by ":" (a later one is an object: "… chỉ đạo các
+        cơ quan báo chí:"); otherwise at ``ts``."""
+        start = ts
+        for i in range(ts, te):
+            mention = self.mention_at.get(i)
+            if mention is not None and mention.token_end < te:
+                if self.doc[mention.token_end].text == ":" and mention.kind != "backref":
+                    start = i
+                    break
+        if start == ts:
+            return ts
+        # Back over the bodies listed with it ("Bí thư tỉnh ủy và Chủ tịch …:").
+        ends = {m.token_end: m.token_start for m in self.mention_at.values()}
+        j = start
+        while j > ts:
+            k = j - 1
+            while k > ts and self.keys[k] in (",", "và"):
+                k -= 1
+            if k + 1 in ends and ends[k + 1] >= ts and k < j - 0:
+                j = ends[k + 1]
+            else:
+                break
+        return j
+
+    def enumerator_end(self, i: int) -> int:
+        """End of an inline list number at token ``i`` ("(1)", "(ii)", "a)"), or ``i``."""
+        match = _ENUMERATOR.match(self.text, self.doc[i].idx)
+        if match is None:
+            return i
+        return self.token_range(match.end(), match.end())[0]
+
     def _opens_clause(self, i: int) -> bool:
+        if i >= len(self.doc):
+            return False
+        enumerated = self.enumerator_end(i)
+        if enumerated > i:
+            return self._opens_clause(enumerated)
         if self.keys[i] == "đồngthời":
             return True
         return self.is_verb(i) or i in self.mention_at or bool(self.triggers_at.get(i)) or (
@@ -196,8 +243,12 @@ class _Assembler:
         deadlines: list[Phrase] = []
         role = "subject"
         framed = False
-        i = ts
+        i = self._inline_heading(ts, te)
         while i < te:
+            enumerated = self.enumerator_end(i)
+            if enumerated > i:
+                i = enumerated
+                continue
             phrase = self.deadline_at(i)
             if phrase is not None:
                 if phrase not in deadlines:

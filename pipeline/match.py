@@ -29,6 +29,14 @@ from pipeline.tokenise import get_nlp
 TRIGGERS_KEY = "triggers"
 BODIES_KEY = "bodies"
 _MAX_PHRASE_TOKENS = 14
+_MAX_LOWER_RUN = 3
+# POS tags (underthesea's VLSP set) of words that may sit inside a name:
+# nouns, adjectives, numerals; never verbs.
+_NAME_TAGS = {"N", "Nc", "A", "M", "Np", "Ny"}
+# Where a name may end after lower-case words: the end of a heading or a list.
+_NAME_ENDS = {":", ";", ")"}
+# Table cells are joined by " | " in the text as read; no name crosses one.
+_CELL_SEPARATORS = {"|"}
 
 
 @dataclass(frozen=True)
@@ -176,6 +184,8 @@ def _trigger_ruler() -> SpanRuler:
 
 
 def _is_cap(token: Token) -> bool:
+    if token.text in _CELL_SEPARATORS:
+        return False
     first = token.text[:1]
     return first.isupper() or (first.isdigit() and len(token.text) > 1 and token.text.isalnum())
 
@@ -196,6 +206,27 @@ class _BodyScanner:
     def _is_trigger(self, i: int) -> bool:
         return self._at(self.gaz.trigger_words, i) > i
 
+    def _lower_run(self, j: int) -> int:
+        """Lower-case words inside a name ("Cục Thông tin cơ sở và Thông tin
+        đối ngoại", "Bộ Giao thông vận tải"): up to three nouns, accepted only
+        when a capitalised word or the end of the name follows them."""
+        k = j
+        while k < self.n and k - j < _MAX_LOWER_RUN:
+            token = self.doc[k]
+            if token.is_space or token.is_punct or token.text in _CELL_SEPARATORS:
+                break
+            if _is_cap(token) or self._is_trigger(k):
+                break
+            if token.tag_ not in _NAME_TAGS or token.text in self.gaz.connectors:
+                return j
+            k += 1
+        if k == j or k >= self.n:
+            return j
+        nxt = self.doc[k]
+        if _is_cap(nxt) or nxt.text in _NAME_ENDS:
+            return k
+        return j
+
     def _name(self, i: int) -> int:
         """Capitalised name tokens from ``i``, with connectors between them."""
         j = i
@@ -204,6 +235,11 @@ class _BodyScanner:
             if _is_cap(token) and not self._is_trigger(j):
                 j += 1
                 continue
+            if j > i:
+                k = self._lower_run(j)
+                if k > j:
+                    j = k
+                    continue
             if j > i and token.text in self.gaz.connectors and j + 1 < self.n:
                 nxt = j + 1
                 if self.doc[nxt].is_space:
