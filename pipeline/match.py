@@ -209,22 +209,36 @@ class _BodyScanner:
     def _lower_run(self, j: int) -> int:
         """Lower-case words inside a name ("Cục Thông tin cơ sở và Thông tin
         đối ngoại", "Bộ Giao thông vận tải"): up to three nouns, accepted only
-        when a capitalised word or the end of the name follows them."""
+        when what follows them closes or continues the name: a capitalised
+        word, "và" + a capitalised word, the end of a heading, or a comma
+        before another body."""
         k = j
+        nouns_only = True
         while k < self.n and k - j < _MAX_LOWER_RUN:
             token = self.doc[k]
             if token.is_space or token.is_punct or token.text in _CELL_SEPARATORS:
                 break
-            if _is_cap(token) or self._is_trigger(k):
+            if _is_cap(token) or self._is_trigger(k) or token.text in self.gaz.connectors:
                 break
-            if token.tag_ not in _NAME_TAGS or token.text in self.gaz.connectors:
-                return j
+            nouns_only = nouns_only and token.tag_ in _NAME_TAGS
             k += 1
         if k == j or k >= self.n:
             return j
         nxt = self.doc[k]
-        if _is_cap(nxt) or nxt.text in _NAME_ENDS:
+        after = self.doc[k + 1] if k + 1 < self.n else None
+        if nxt.text in _NAME_ENDS:
+            # Right before a heading's colon the tagger's verbs ("đối ngoại")
+            # are still part of the name.
             return k
+        if not nouns_only:
+            return j
+        if _is_cap(nxt):
+            return k
+        if nxt.text in self.gaz.connectors and after is not None:
+            if nxt.text == "," and self._starts_other_body(k + 1, ","):
+                return k
+            if nxt.text != "," and _is_cap(after):
+                return k
         return j
 
     def _name(self, i: int) -> int:
