@@ -198,6 +198,9 @@ class _Assembler:
         cơ quan báo chí:"); otherwise at ``ts``."""
         start = ts
         for i in range(ts, te):
+            if self.labels_of(i) & {"ASSIGN", "LEAD", "MODAL", "SUPPORT"}:
+                # "Vụ X chủ trì, phối hợp với các Vụ: …": a frame came first.
+                return ts
             mention = self.mention_at.get(i)
             if mention is not None and mention.token_end < te:
                 if self.doc[mention.token_end].text == ":" and mention.kind != "backref":
