@@ -599,6 +599,7 @@ class _Assembler:
         new: list[Draft] = []
         context_leads: list[BodyRef] = []  # leads set by a count or an introducer
         paragraph_leads: list[BodyRef] = []  # the last explicit leads in this paragraph
+        paragraph_supports: list[BodyRef] = []  # and their partners
         group_deadline = inherited_deadline
         for sentence in p.sentences:
             sentence_deadline: Phrase | None = None
@@ -608,13 +609,17 @@ class _Assembler:
                     continue
                 own = self.resolve(frame.leads)
                 requested = frame.framed and self._assigned(ts, frame)
+                supports = self.resolve(frame.supports)
                 if own:
                     paragraph_leads = own
+                    paragraph_supports = supports
+                elif not supports and paragraph_leads:
+                    # Later clauses of "X chủ trì, phối hợp với Y …; …" keep Y.
+                    supports = paragraph_supports
                 if requested and not own:
                     leads: list[BodyRef] = []
                 else:
                     leads = own or paragraph_leads or context_leads or inherited_leads
-                supports = self.resolve(frame.supports)
                 action = frame.action
                 deadlines = self.clause_deadlines(ts, te)
                 if action is None:
