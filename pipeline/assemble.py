@@ -603,6 +603,8 @@ class _Assembler:
         group_deadline = inherited_deadline
         for sentence in p.sentences:
             sentence_deadline: Phrase | None = None
+            if _starts_with_any(self.text[sentence.start : sentence.end], "narrative_openers"):
+                continue
             for ts, te in self.clauses(sentence.start, sentence.end):
                 frame = self.frame(ts, te)
                 if frame.narrative:

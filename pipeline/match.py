@@ -111,6 +111,7 @@ class _Gazetteer:
     standalone: PhraseSet
     posts: PhraseSet
     posts_alone: PhraseSet
+    honorifics: PhraseSet
     connectors: frozenset[str]
     suffixes: PhraseSet
     localities: PhraseSet
@@ -137,6 +138,7 @@ def _gazetteer() -> _Gazetteer:
         standalone=PhraseSet(data["standalone"]),
         posts=PhraseSet(data["posts"], case_sensitive=True),
         posts_alone=PhraseSet(data["posts_alone"], case_sensitive=True),
+        honorifics=PhraseSet(data["honorifics"], case_sensitive=True),
         connectors=frozenset(data["name_connectors"]),
         suffixes=PhraseSet(data["name_suffixes"], case_sensitive=True),
         localities=PhraseSet(data["localities"]),
@@ -295,6 +297,10 @@ class _BodyScanner:
     def scan_body(self, i: int) -> tuple[int, str, str | None]:
         """(end, kind, head) of a body starting at token ``i``; end == i if none."""
         gaz = self.gaz
+        k = self._at(gaz.honorifics, i)
+        if k > i:
+            end, kind, _ = self.scan_body(k)
+            return (end, "post", None) if kind == "post" else (i, "", None)
         k = self._at(gaz.posts_alone, i)
         if k > i:
             return k, "post", None
