@@ -66,6 +66,9 @@ class Draft:
     section: str | None
     flags: list[str] = field(default_factory=list)
     level: int = 0
+    # A bare list item with no body in reach; kept only if a label line
+    # after it names one (see _Assembler.run).
+    provisional: bool = False
 
 
 @dataclass
@@ -487,7 +490,9 @@ class _Assembler:
             self.apply_labels(label_block, pending)
         if table:
             self.table_tasks(table)
-        return self.drafts
+        # A verb-led item that never met a body is a statement of content
+        # ("Đánh giá những kết quả …" under "Nội dung kế hoạch"), not an order.
+        return [d for d in self.drafts if d.leads or not d.provisional]
 
     def table_tasks(self, rows: list[Paragraph]) -> None:
         """One task per task row of an assignment table (guide: even when the
@@ -671,6 +676,7 @@ class _Assembler:
                 draft = Draft(
                     span[0], span[1], list(leads), supports, deadline,
                     (sentence.start, sentence.end), self.section_path(p), flags, p.level,
+                    provisional=not leads and not requested and not verb_heading,
                 )
                 self.drafts.append(draft)
                 new.append(draft)
