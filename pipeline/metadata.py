@@ -19,6 +19,9 @@ from pipeline.match import Matches
 from pipeline.resources import load_yaml
 
 _HEADER_LINES = 16
+_REPORT_OPENING = 1500
+# Vietnamese personal names have two to four words, most often three.
+_NAME_MIN, _NAME_USUAL, _NAME_MAX = 2, 3, 4
 
 
 @dataclass(frozen=True)
@@ -35,8 +38,14 @@ class Metadata:
 def _config() -> dict:
     structure = load_yaml("structure.yaml")
     meta = structure["metadata"]
+    types = "|".join(sorted((re.escape(t) for t in structure["doc_types"]), key=len, reverse=True))
     return {
-        "number": re.compile(meta["number"]),
+        "header_number": re.compile(meta["number"]),
+        "typed_number": re.compile(
+            rf"(?i:{types})\s+(?:(?i:số)\s*)?(?P<number>\d+[\w.]*(?:[-/][\wĐđ&.]+)+)"
+        ),
+        "citation_openers": [o.lower() for o in structure["non_task_openers"]],
+        "citation_words": meta["citation_words"],
         "place_date": re.compile(meta["place_date"], re.MULTILINE),
         "date_after_number": re.compile(meta["date_after_number"], re.IGNORECASE),
         "signing": meta["signing_verbs"],
@@ -77,15 +86,19 @@ def extract_metadata(view: str, matches: Matches | None = None, original: str | 
     type_index = _doc_type_line(lines)
 
     number = None
-    number_match = cfg["number"].search(head)
+    # An official document states "Số: …" in its header; a report names the
+    # directive it reports near its start, after the directive's type.
+    number_match = cfg["header_number"].search(head)
+    source = head
     if number_match is None:
-        number_match = cfg["number"].search(view[:3000])
+        number_match = _reported_number(view)
+        source = view
     if number_match:
         number = number_match["number"].rstrip(".,;")
 
     issued = _date(cfg["place_date"].search(head))
     if issued is None and number_match is not None:
-        issued = _date(cfg["date_after_number"].match(view, number_match.end()))
+        issued = _date(cfg["date_after_number"].match(source, number_match.end()))
 
     doc_type = None
     if type_index is not None:
@@ -114,6 +127,23 @@ def extract_metadata(view: str, matches: Matches | None = None, original: str | 
     return Metadata(doc_type, number, title, issuer, signer, issued)
 
 
+def _reported_number(view: str) -> re.Match[str] | None:
+    """The first "<type> [số] <number>" of the opening paragraphs that is not
+    a citation ("Căn cứ Quyết định số …", "theo Kế hoạch số …")."""
+    cfg = _config()
+    opening = view[:_REPORT_OPENING]
+    for found in cfg["typed_number"].finditer(opening):
+        sentence_start = max(opening.rfind(".", 0, found.start()), opening.rfind("\n", 0, found.start()))
+        sentence = opening[sentence_start + 1 : found.start()].strip().lower()
+        if any(sentence.startswith(opener) for opener in cfg["citation_openers"]):
+            continue
+        before = opening[max(0, found.start() - 24) : found.start()].lower().split()
+        if before and (before[-1] in cfg["citation_words"] or " ".join(before[-2:]) in cfg["citation_words"]):
+            continue
+        return found
+    return None
+
+
 def _issuer(lines: list[str], matches: Matches | None, view: str) -> str | None:
     cfg = _config()
     header: list[str] = []
@@ -135,20 +165,37 @@ def _issuer(lines: list[str], matches: Matches | None, view: str) -> str | None:
     return None
 
 
-def _signer(lines: list[str], view: str) -> str | None:
-    cfg = _config()
-    name = re.compile(r"((?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]*\s+){1,4}[A-ZĐÀ-Ỹ][a-zà-ỹđ]*)\s*$")
-    for line in reversed(lines[-8:]):
-        lowered = line.lower()
-        if any(lowered.startswith(t) for t in cfg["tail"]) and not lowered.startswith(("kt.", "tm.")):
+def _proper_words(words: list[str]) -> list[str]:
+    """Trailing words written like a person's name ("Phạm Mạnh Cường")."""
+    name: list[str] = []
+    for word in reversed(words):
+        if len(word) >= 2 and word[0].isupper() and word[1:].islower():
+            name.insert(0, word)
+        else:
             break
-        found = name.search(line)
-        if found and len(found.group(1).split()) >= 2 and not line.endswith((".", ";", ":")):
-            return found.group(1)
+    return name
+
+
+def _signer(lines: list[str], view: str) -> str | None:
+    """The name at the end of the signature block (after the capitalised
+    title, e.g. "PHÓ CHỦ NHIỆM Phạm Mạnh Cường"), or, in a report, the name
+    before "đã ký ban hành"."""
+    cfg = _config()
+    tail_index = next(
+        (i for i, line in enumerate(lines) if any(line.lower().startswith(t) for t in cfg["tail"])),
+        None,
+    )
+    block = lines[tail_index : tail_index + 14] if tail_index is not None else lines[-6:]
+    for line in reversed(block):
+        if line.endswith((".", ";", ":", ",")):
+            continue
+        name = _proper_words(line.split())
+        if _NAME_MIN <= len(name) <= _NAME_MAX and len(name) < len(line.split()) + 1:
+            return " ".join(name)
     for verb in cfg["signing"]:
         at = view.find(" " + verb + " ")
         if at > 0:
-            before = re.search(r"((?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]*\s+){2,4})$", view[max(0, at - 60) : at + 1])
-            if before:
-                return before.group(1).strip()
+            name = _proper_words(view[max(0, at - 80) : at].split())
+            if len(name) >= _NAME_MIN:
+                return " ".join(name[-_NAME_USUAL:])
     return None
