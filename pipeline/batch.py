@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from pipeline.errors import VntasksError
+from pipeline.model import RawDocument
 
 
 @dataclass
@@ -36,20 +37,63 @@ class Summary:
     failed: list[Outcome] = field(default_factory=list)
 
 
+def expand_inputs(inputs: Iterable[str]) -> list[tuple[str, VntasksError | None]]:
+    """The documents the command-line arguments name, in order: ``-`` stays
+    ``-``, a directory becomes its supported files (sorted by name, not
+    recursive), and a directory with none becomes an error of its own."""
+    from pipeline.read import SUPPORTED_SUFFIXES
+
+    expanded: list[tuple[str, VntasksError | None]] = []
+    for argument in inputs:
+        path = Path(argument)
+        if argument == "-" or not path.is_dir():
+            expanded.append((argument, None))
+            continue
+        files = sorted(
+            child for child in path.iterdir()
+            if child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES
+        )
+        if not files:
+            error = VntasksError(
+                "no_supported_files", argument, supported=", ".join(SUPPORTED_SUFFIXES)
+            )
+            expanded.append((argument, error))
+        expanded.extend((str(child), None) for child in files)
+    return expanded
+
+
+def _read_stdin(max_bytes: int) -> RawDocument:
+    from pipeline.read import STDIN, read_bytes
+
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        # A text-only stdin (as in some test runners) is already decoded.
+        data = sys.stdin.read(max_bytes + 1).encode("utf-8")
+    else:
+        data = stream.read(max_bytes + 1)
+    return read_bytes(data, STDIN, max_bytes=max_bytes)
+
+
 def extract_records(
-    sources: Iterable[str], issued: date | None = None, with_text: bool = False
+    sources: Iterable[str],
+    issued: date | None = None,
+    with_text: bool = False,
+    max_bytes: int | None = None,
 ) -> Iterator[Outcome]:
-    """Extract each source in turn; refused inputs become error outcomes."""
+    """Extract each source in turn (directories expanded, ``-`` is standard
+    input); refused inputs become error outcomes and the rest go on."""
     from pipeline.export import to_dict
     from pipeline.extraction import extract
+    from pipeline.read import DEFAULT_MAX_BYTES, read_document
 
-    for source in sources:
+    limit = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
+    for source, refused in expand_inputs(sources):
+        if refused is not None:
+            yield Outcome(source, error=refused)
+            continue
         try:
-            if source == "-":
-                text = sys.stdin.read()
-                result = extract(text, issued=issued, source_name="<stdin>")
-            else:
-                result = extract(Path(source), issued=issued)
+            raw = _read_stdin(limit) if source == "-" else read_document(source, max_bytes=limit)
+            result = extract(raw, issued=issued)
         except VntasksError as error:
             yield Outcome(source, error=error)
             continue
@@ -84,6 +128,23 @@ def write_records(outcomes: Iterable[Outcome], stream: IO[str], as_lines: bool) 
                 stream.write(_dump(error_record(outcome), True))
         stream.flush()
     return summary
+
+
+def exit_status(summary: Summary) -> int:
+    """0 when every input gave records, 1 when some failed (usage errors, 2,
+    are the command line's own)."""
+    return 1 if summary.failed else 0
+
+
+def failure_report(summary: Summary) -> list[str]:
+    """The lines to print on standard error: one per failed input, naming it
+    and the reason, then a summary when there was more than one input."""
+    lines = [f"error: {failed.error}" for failed in summary.failed]
+    total = summary.ok + len(summary.failed)
+    if summary.failed and total > 1:
+        names = ", ".join(failed.source for failed in summary.failed)
+        lines.append(f"{summary.ok} of {total} documents extracted; failed: {names}")
+    return lines
 
 
 def write_atomically(path: Path, write: Any) -> Any:

@@ -12,9 +12,26 @@ MESSAGES = {
     "empty": "the file is empty",
     "whitespace_only": "the file holds only whitespace",
     "binary": "the file holds binary data, not text",
-    "decode": "the text is not valid UTF-8 or UTF-16",
+    "decode": (
+        "the text is in an unknown encoding: not UTF-8, UTF-16, Windows-1258, TCVN3 or VNI"
+    ),
     "unsupported": "unsupported file type {suffix!r}; supported: {supported}",
     "too_large": "the file is {size} bytes, over the limit of {limit} bytes",
+    "no_text": "the document holds no text",
+    "corrupt_docx": "the .docx file is corrupt or truncated ({reason})",
+    "zip_bomb": (
+        "the .docx would unpack to {size} bytes, over the limit of {limit} bytes; refused"
+    ),
+    "needs_libreoffice": (
+        "reading .doc needs LibreOffice: install it (apt-get install libreoffice-writer) "
+        "so that 'soffice' is on PATH, or save the file as .docx"
+    ),
+    "doc_conversion": "LibreOffice could not convert the .doc file ({reason})",
+    "encrypted_pdf": "the PDF is encrypted; save an unprotected copy",
+    "corrupt_pdf": "the PDF is corrupt or truncated ({reason})",
+    "no_text_layer": "no text layer; OCR is not supported",
+    "no_main_text": "the HTML page has no main text",
+    "no_supported_files": "the directory holds no supported files ({supported})",
     "bad_issued": "--issued must be a date written YYYY-MM-DD, got {value!r}",
 }
 

@@ -31,6 +31,9 @@ class RawDocument:
     text: str
     source: str
     media_type: str = "text/plain"
+    # The legacy or Unicode encoding the bytes were in ("utf-8", "tcvn3", …);
+    # None where the text did not come from bytes the reader decoded.
+    encoding: str | None = None
 
 
 @dataclass(frozen=True)

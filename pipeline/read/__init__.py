@@ -1,0 +1,23 @@
+"""Read stage: files, standard input or strings to the text as read."""
+
+from pipeline.read.document import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_UNPACKED_BYTES,
+    STDIN,
+    SUPPORTED_SUFFIXES,
+    check_text,
+    read_bytes,
+    read_document,
+    read_text,
+)
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_UNPACKED_BYTES",
+    "STDIN",
+    "SUPPORTED_SUFFIXES",
+    "check_text",
+    "read_bytes",
+    "read_document",
+    "read_text",
+]

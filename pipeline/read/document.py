@@ -1,0 +1,132 @@
+"""Read stage: a file, standard input or a string to the text as read.
+
+Every offset the pipeline reports refers to the string returned here: for a
+text file the decoded text (byte-order mark removed, legacy encodings converted
+to Unicode, nothing else changed); for .docx, .doc, .pdf and .html the text
+laid out one paragraph per line with each table row on one line, cells joined
+by `` | ``. Every refusal is a :class:`VntasksError` naming the input and the
+reason.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.errors import VntasksError
+from pipeline.model import RawDocument
+from pipeline.read.encoding import decode, repair_legacy
+from pipeline.read.pdf import PDF_MEDIA_TYPE, pdf_text
+from pipeline.read.web import HTML_MEDIA_TYPE, html_text
+from pipeline.read.word import DOC_MEDIA_TYPE, DOCX_MEDIA_TYPE, doc_text, docx_text
+
+TEXT_SUFFIXES = (".txt", ".text", ".md")
+DOCX_SUFFIXES = (".docx",)
+DOC_SUFFIXES = (".doc",)
+PDF_SUFFIXES = (".pdf",)
+HTML_SUFFIXES = (".html", ".htm")
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES + DOCX_SUFFIXES + DOC_SUFFIXES + PDF_SUFFIXES + HTML_SUFFIXES
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+# A .docx is a zip; real directives inflate to a few MB even with pictures.
+DEFAULT_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+STDIN = "<stdin>"
+
+_MAGIC = ((b"%PDF-", ".pdf"), (b"PK\x03\x04", ".docx"), (b"\xd0\xcf\x11\xe0", ".doc"))
+
+
+def check_text(text: str, source: str) -> str:
+    if not text:
+        raise VntasksError("empty", source)
+    if not text.strip():
+        raise VntasksError("whitespace_only", source)
+    return text
+
+
+def _check_extracted(text: str, source: str) -> str:
+    if not text.strip():
+        raise VntasksError("no_text", source)
+    return text
+
+
+def _sniff(data: bytes) -> str:
+    """The suffix a file without a name would have, from its first bytes."""
+    for magic, suffix in _MAGIC:
+        if data.startswith(magic):
+            return suffix
+    head = data[:1024].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html")):
+        return ".html"
+    return ".txt"
+
+
+def _from_path(path: Path, suffix: str, source: str, max_unpacked_bytes: int) -> RawDocument:
+    if suffix in DOCX_SUFFIXES:
+        text, media_type = docx_text(path, source, max_unpacked_bytes), DOCX_MEDIA_TYPE
+    elif suffix in DOC_SUFFIXES:
+        text, media_type = doc_text(path, source, max_unpacked_bytes), DOC_MEDIA_TYPE
+    elif suffix in PDF_SUFFIXES:
+        text, media_type = pdf_text(path, source), PDF_MEDIA_TYPE
+    else:
+        return _from_bytes(path.read_bytes(), suffix, source, max_unpacked_bytes)
+    repaired, encoding = repair_legacy(_check_extracted(text, source))
+    return RawDocument(repaired, source, media_type, encoding=encoding)
+
+
+def _from_bytes(data: bytes, suffix: str, source: str, max_unpacked_bytes: int) -> RawDocument:
+    if not data:
+        raise VntasksError("empty", source)
+    if suffix in HTML_SUFFIXES:
+        text = _check_extracted(html_text(data, source), source)
+        repaired, encoding = repair_legacy(text)
+        return RawDocument(repaired, source, HTML_MEDIA_TYPE, encoding=encoding)
+    if suffix in TEXT_SUFFIXES:
+        text, encoding = decode(data, source)
+        return RawDocument(check_text(text, source), source, encoding=encoding)
+    # Binary formats are parsed from a file, as their libraries expect.
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="vntasks-read-") as workdir:
+        path = Path(workdir) / f"input{suffix}"
+        path.write_bytes(data)
+        return _from_path(path, suffix, source, max_unpacked_bytes)
+
+
+def read_document(
+    source: str | Path,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_unpacked_bytes: int = DEFAULT_MAX_UNPACKED_BYTES,
+) -> RawDocument:
+    """Read one file of a supported type; raise :class:`VntasksError` with a
+    clear reason otherwise."""
+    path = Path(source)
+    name = str(source)
+    if not path.exists():
+        raise VntasksError("not_found", name)
+    if not path.is_file():
+        raise VntasksError("not_a_file", name)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        supported = ", ".join(SUPPORTED_SUFFIXES)
+        raise VntasksError("unsupported", name, suffix=path.suffix or "(none)", supported=supported)
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise VntasksError("too_large", name, size=size, limit=max_bytes)
+    if size == 0:
+        raise VntasksError("empty", name)
+    return _from_path(path, suffix, name, max_unpacked_bytes)
+
+
+def read_bytes(
+    data: bytes,
+    source: str = STDIN,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_unpacked_bytes: int = DEFAULT_MAX_UNPACKED_BYTES,
+) -> RawDocument:
+    """Read bytes that came without a file name (standard input): the type
+    comes from the first bytes."""
+    if len(data) > max_bytes:
+        raise VntasksError("too_large", source, size=len(data), limit=max_bytes)
+    return _from_bytes(data, _sniff(data), source, max_unpacked_bytes)
+
+
+def read_text(text: str, source: str = "<text>") -> RawDocument:
+    return RawDocument(check_text(text, source), source)
