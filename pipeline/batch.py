@@ -147,6 +147,12 @@ def failure_report(summary: Summary) -> list[str]:
     return lines
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomically(path: Path, write: Any) -> Any:
     """Call ``write(stream)`` on a temporary file, then rename it to ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -154,6 +160,9 @@ def write_atomically(path: Path, write: Any) -> Any:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             result = write(stream)
+        # mkstemp creates the file private (0600); an output is an ordinary
+        # file that colleagues may open, so give it the usual permissions.
+        os.chmod(temporary, 0o666 & ~_current_umask())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -20,7 +20,12 @@ from pipeline.tokenise import tokenise
 
 
 def _looks_like_path(value: str) -> bool:
-    return "\n" not in value and len(value) < 4096 and Path(value).is_file()
+    if "\n" in value or len(value) >= 4096:
+        return False
+    try:
+        return Path(value).is_file()
+    except OSError:  # a name too long for the file system is text, not a path
+        return False
 
 
 def locate_deadlines(view: NormalisedText) -> list[Phrase]:

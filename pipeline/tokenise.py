@@ -23,6 +23,7 @@ from pipeline.resources import load_jsonl, load_yaml
 
 TOKENIZER_NAME = "vntasks.underthesea_tokenizer.v1"
 _LINE = re.compile(r"[^\n]+")
+_MAX_CHARACTERS = 50_000_000
 
 
 class TokenizationError(RuntimeError):
@@ -205,7 +206,11 @@ def get_nlp() -> spacy.language.Language:
     """The pipeline's spaCy Language, built once per process."""
     config = {"nlp": {"tokenizer": {"@tokenizers": TOKENIZER_NAME}}}
     # "xx" is spaCy's language-neutral class; "vi" would need pyvi.
-    return spacy.blank("xx", config=config)
+    nlp = spacy.blank("xx", config=config)
+    # spaCy's 1M-character guard protects parsers' memory; this pipeline runs
+    # no parser, and the read stage already limits input size.
+    nlp.max_length = _MAX_CHARACTERS
+    return nlp
 
 
 def tokenise(text: str) -> Doc:

@@ -50,6 +50,10 @@ def extract_command(
     jsonl: Annotated[
         bool, typer.Option("--jsonl", help="JSON Lines even for a single input.")
     ] = False,
+    max_bytes: Annotated[
+        int | None,
+        typer.Option("--max-bytes", help="Refuse input files larger than this (default 20 MB)."),
+    ] = None,
     output_format: Annotated[
         OutputFormat,
         typer.Option(
@@ -63,9 +67,10 @@ def extract_command(
 ) -> None:
     """Extract every task of each directive. Exit 0 when every input gave
     records, 1 when some failed (the others are still written), 2 on a usage error."""
-    from pipeline.batch import extract_records, write_atomically, write_records
+    from pipeline.batch import expand_inputs, extract_records, write_atomically, write_records
 
     issue_date = parse_issued(issued)
+    documents = len(expand_inputs(inputs))
     if output_format not in (OutputFormat.json, OutputFormat.jsonl):
         if jsonl:
             typer.echo(f"error: --jsonl is for JSON, not --format {output_format.value}", err=True)
@@ -74,31 +79,30 @@ def extract_command(
 
         chosen = FORMATS[output_format.value]
         outcomes = extract_records(
-            inputs, issued=issue_date, with_text=with_text or chosen.needs_text
+            inputs, issued=issue_date, with_text=with_text or chosen.needs_text,
+            max_bytes=max_bytes,
         )
-        report_summary(write_formatted(outcomes, chosen.name, output), len(inputs))
+        report_summary(write_formatted(outcomes, chosen.name, output))
         return
-    as_lines = jsonl or output_format is OutputFormat.jsonl or len(inputs) > 1
-    outcomes = extract_records(inputs, issued=issue_date, with_text=with_text)
+    # A directory is several documents: JSON Lines, as for several files.
+    as_lines = jsonl or output_format is OutputFormat.jsonl or documents > 1
+    outcomes = extract_records(inputs, issued=issue_date, with_text=with_text, max_bytes=max_bytes)
     if output is None:
         summary = write_records(outcomes, sys.stdout, as_lines)
     else:
         summary = write_atomically(output, lambda stream: write_records(outcomes, stream, as_lines))
-    report_summary(summary, len(inputs))
+    report_summary(summary)
 
 
-def report_summary(summary: Summary, inputs: int) -> None:
+def report_summary(summary: Summary) -> None:
     """Name every failed input on standard error; exit 1 if there was one."""
-    for failed in summary.failed:
-        typer.echo(f"error: {failed.error}", err=True)
-    if summary.failed:
-        if inputs > 1:
-            typer.echo(
-                f"{summary.ok} of {summary.ok + len(summary.failed)} documents extracted; "
-                f"failed: {', '.join(f.source for f in summary.failed)}",
-                err=True,
-            )
-        raise typer.Exit(code=1)
+    from pipeline.batch import exit_status, failure_report
+
+    for line in failure_report(summary):
+        typer.echo(line, err=True)
+    status = exit_status(summary)
+    if status:
+        raise typer.Exit(code=status)
 
 
 def register(app: typer.Typer) -> None:

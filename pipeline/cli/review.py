@@ -30,7 +30,7 @@ def review_command(
     from pipeline.formats import write_formatted
 
     outcomes = extract_records([source], issued=parse_issued(issued), with_text=True)
-    report_summary(write_formatted(outcomes, "html", output), 1)
+    report_summary(write_formatted(outcomes, "html", output))
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,167 @@
+"""Tests for the ``vntasks`` command line through typer's CliRunner:
+``extract`` (one JSON object, JSON Lines, ``-o``, errors, ``--issued``,
+``--with-text``) and ``schema``. Inputs are the repository's own corpus
+samples and files written in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.export import validate
+
+CORPUS = Path(__file__).parents[1] / "corpus"
+SAMPLE = CORPUS / "thong-bao-ket-luan-mau.txt"
+OTHER = CORPUS / "tin-bao-mau-chi-thi.txt"
+
+
+@pytest.fixture()
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def _stdout(result) -> str:
+    return result.stdout
+
+
+def _stderr_lines(result) -> list[str]:
+    return [line for line in result.stderr.splitlines() if line.strip()]
+
+
+def test_cli_extract_one_json_object(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["extract", str(SAMPLE)])
+    assert result.exit_code == 0, result.output
+    record = json.loads(_stdout(result))
+    assert isinstance(record, dict)
+    validate(record)
+    assert record["schema_version"] == "1.0"
+    assert record["document"]["source"] == str(SAMPLE)
+    assert record["tasks"]
+    assert "text" not in record["document"]
+    text = SAMPLE.read_text(encoding="utf-8")
+    for task in record["tasks"]:
+        assert text[task["span"][0] : task["span"][1]] == task["description"]
+
+
+def test_cli_extract_two_inputs_json_lines(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["extract", str(SAMPLE), str(OTHER)])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in _stdout(result).splitlines() if line.strip()]
+    assert len(lines) == 2
+    records = [json.loads(line) for line in lines]
+    for record in records:
+        validate(record)
+    assert [r["document"]["source"] for r in records] == [str(SAMPLE), str(OTHER)]
+
+
+def test_cli_extract_output_file(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    result = runner.invoke(app, ["extract", str(SAMPLE), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert _stdout(result).strip() == ""
+    record = json.loads(out.read_text(encoding="utf-8"))
+    validate(record)
+    assert record["document"]["source"] == str(SAMPLE)
+
+
+def test_cli_extract_output_file_jsonl(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["extract", str(SAMPLE), str(OTHER), "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 2
+    for line in lines:
+        validate(json.loads(line))
+
+
+def test_cli_extract_missing_file(runner: CliRunner, tmp_path: Path) -> None:
+    missing = tmp_path / "khong-co.txt"
+    result = runner.invoke(app, ["extract", str(missing)])
+    assert result.exit_code == 1
+    errors = _stderr_lines(result)
+    assert len(errors) == 1
+    assert str(missing) in errors[0]
+    assert "no such file" in errors[0]
+    assert "Traceback" not in result.output
+    assert _stdout(result).strip() == ""
+
+
+@pytest.mark.parametrize("content", ["", "   \n\n  "], ids=["empty", "whitespace"])
+def test_cli_extract_empty_file(runner: CliRunner, tmp_path: Path, content: str) -> None:
+    path = tmp_path / "trong.txt"
+    path.write_text(content, encoding="utf-8")
+    result = runner.invoke(app, ["extract", str(path)])
+    assert result.exit_code == 1
+    errors = _stderr_lines(result)
+    assert len(errors) == 1
+    assert str(path) in errors[0]
+    assert "Traceback" not in result.output
+
+
+def test_cli_extract_one_failed_of_two(runner: CliRunner, tmp_path: Path) -> None:
+    missing = tmp_path / "khong-co.txt"
+    result = runner.invoke(app, ["extract", str(SAMPLE), str(missing)])
+    assert result.exit_code == 1
+    lines = [json.loads(line) for line in _stdout(result).splitlines() if line.strip()]
+    assert len(lines) == 2
+    validate(lines[0])
+    assert "error" in lines[1]
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("value", ["13/07/2018", "2018-13-01", "hôm nay"])
+def test_cli_extract_bad_issued(runner: CliRunner, value: str) -> None:
+    result = runner.invoke(app, ["extract", str(SAMPLE), "--issued", value])
+    assert result.exit_code == 2
+    errors = _stderr_lines(result)
+    assert len(errors) == 1
+    assert "--issued" in errors[0]
+    assert "Traceback" not in result.output
+
+
+def test_cli_extract_issued_used_when_text_has_none(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "tin.txt"
+    path.write_text("Sở Tư pháp rà soát văn bản trong 30 ngày kể từ ngày ký.\n", encoding="utf-8")
+    result = runner.invoke(app, ["extract", str(path), "--issued", "2025-11-20"])
+    assert result.exit_code == 0, result.output
+    record = json.loads(_stdout(result))
+    validate(record)
+    assert record["document"]["issued_date"] == "2025-11-20"
+    (task,) = record["tasks"]
+    assert task["deadline"]["kind"] == "relative"
+    assert task["deadline"]["due"] == "2025-12-20"
+
+
+def test_cli_extract_with_text(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["extract", str(SAMPLE), "--with-text"])
+    assert result.exit_code == 0, result.output
+    record = json.loads(_stdout(result))
+    validate(record)
+    text = SAMPLE.read_text(encoding="utf-8")
+    assert record["document"]["text"] == text
+    for task in record["tasks"]:
+        assert record["document"]["text"][task["span"][0] : task["span"][1]] == task["description"]
+
+
+def test_cli_schema_prints_json_schema(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["schema"])
+    assert result.exit_code == 0
+    schema = json.loads(_stdout(result))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert "schema_version" in schema["properties"]
+    assert set(schema["required"]) >= {"schema_version", "document", "tasks"}
+
+
+def test_cli_schema_rejects_broken_record(runner: CliRunner) -> None:
+    schema = json.loads(_stdout(runner.invoke(app, ["schema"])))
+    record = json.loads(_stdout(runner.invoke(app, ["extract", str(SAMPLE)])))
+    jsonschema.validate(record, schema)
+    record["tasks"][0]["span"] = "0-10"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(record, schema)

@@ -1,0 +1,191 @@
+"""Tests for ``pipeline.segment``: paragraphs, list markers, nesting, sentences.
+
+The layouts are small hand-written pieces in the shape of the shared
+directives: Roman sections with Arabic items and letters (01_kh-141),
+dotted numbers (02_tb-624 "3.1."), "(1)" items (09_tb-631), dashes and
+"+" sub-items (18_kh-7360), "Điều 1." articles (03_qd-2530, 04_qd-2623),
+and " | " table rows (02_tb-624 appendix).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from pipeline.normalise import normalise
+from pipeline.segment import Paragraph, segment
+
+
+def _segment(text: str) -> list[Paragraph]:
+    return segment(normalise(text))
+
+
+def _layout(text: str) -> list[tuple[str | None, int, int | None]]:
+    """(marker, level, parent) of each paragraph."""
+    return [(p.marker, p.level, p.parent) for p in _segment(text)]
+
+
+@pytest.mark.parametrize(
+    ("line", "marker", "style", "content"),
+    [
+        ("I. MỤC ĐÍCH, YÊU CẦU", "I.", "roman", "MỤC ĐÍCH, YÊU CẦU"),
+        ("IV. TỔ CHỨC THỰC HIỆN", "IV.", "roman", "TỔ CHỨC THỰC HIỆN"),
+        ("1. Sở Tư pháp chủ trì.", "1.", "arabic.", "Sở Tư pháp chủ trì."),
+        ("2) Bộ Công an chủ trì.", "2)", "arabic)", "Bộ Công an chủ trì."),
+        ("3.1. Tham gia góp ý kiến:", "3.1.", "dotted1", "Tham gia góp ý kiến:"),
+        ("1.2.3. Rà soát văn bản.", "1.2.3.", "dotted2", "Rà soát văn bản."),
+        ("a) Rà soát văn bản.", "a)", "letter)", "Rà soát văn bản."),
+        ("đ) Tổ chức tập huấn.", "đ)", "letter)", "Tổ chức tập huấn."),
+        ("(1) Giao Bộ Tài chính chủ trì.", "(1)", "paren", "Giao Bộ Tài chính chủ trì."),
+        ("- Đơn vị chủ trì: Sở Tư pháp.", "-", "dash", "Đơn vị chủ trì: Sở Tư pháp."),
+        ("+ Tổ chức hội nghị.", "+", "plus", "Tổ chức hội nghị."),
+        ("Điều 1. Ban hành kèm theo Quyết định này.", "Điều 1.", "word",
+         "Ban hành kèm theo Quyết định này."),
+        ("Sở Tư pháp chủ trì.", None, None, "Sở Tư pháp chủ trì."),
+    ],
+)
+def test_segment_marker_styles(line: str, marker: str | None, style: str | None,
+                               content: str) -> None:
+    (paragraph,) = _segment(line)
+    assert paragraph.marker == marker
+    assert paragraph.style == style
+    assert line[paragraph.content_start : paragraph.end] == content
+    assert line[paragraph.start : paragraph.end] == line
+
+
+PLAN = """I. MỤC ĐÍCH, YÊU CẦU
+1. Mục đích
+- Nâng cao nhận thức.
+2. Yêu cầu
+- Bám sát nội dung.
++ Chi tiết một.
++ Chi tiết hai.
+- Bảo đảm tiến độ.
+II. NHIỆM VỤ
+1. Sở Tư pháp:
+a) Rà soát văn bản.
+b) Tổ chức tập huấn.
+2. Sở Nội vụ:
+a) Xây dựng kế hoạch.
+"""
+
+
+def test_segment_nesting_levels_and_parents() -> None:
+    assert _layout(PLAN) == [
+        ("I.", 1, None),
+        ("1.", 2, 0),
+        ("-", 3, 1),
+        ("2.", 2, 0),
+        ("-", 3, 3),
+        ("+", 4, 4),
+        ("+", 4, 4),
+        ("-", 3, 3),
+        ("II.", 1, None),
+        ("1.", 2, 8),
+        ("a)", 3, 9),
+        ("b)", 3, 9),
+        ("2.", 2, 8),
+        ("a)", 3, 12),
+    ]
+
+
+def test_segment_numbering_restarts_under_new_section() -> None:
+    paragraphs = _segment(PLAN)
+    firsts = [p for p in paragraphs if p.marker == "1."]
+    assert [paragraphs[p.parent].marker for p in firsts] == ["I.", "II."]
+
+
+def test_segment_dotted_under_arabic() -> None:
+    text = ("3. Nhiệm vụ về thể chế\n3.1. Tham gia góp ý kiến:\na) Nghị định về dữ liệu.\n"
+            "3.2. Rà soát.\n")
+    assert _layout(text) == [("3.", 1, None), ("3.1.", 2, 0), ("a)", 3, 1), ("3.2.", 2, 0)]
+
+
+def test_segment_articles() -> None:
+    text = ("Điều 1. Ban hành kèm theo Quyết định này Kế hoạch.\n"
+            "Điều 2. Quyết định này có hiệu lực.\n")
+    assert _layout(text) == [("Điều 1.", 1, None), ("Điều 2.", 1, None)]
+
+
+def test_segment_paren_items() -> None:
+    text = "1. Giao các bộ:\n(1) Bộ Tài chính chủ trì.\n(2) Bộ Xây dựng chủ trì.\n"
+    assert _layout(text) == [("1.", 1, None), ("(1)", 2, 0), ("(2)", 2, 0)]
+
+
+def test_segment_plain_lines_belong_to_last_item() -> None:
+    text = "1. Sở Tư pháp:\nRà soát văn bản.\nĐơn vị chủ trì: Sở Tư pháp.\n"
+    assert _layout(text) == [("1.", 1, None), (None, 2, 0), (None, 2, 0)]
+
+
+@pytest.mark.parametrize("separator", ["\n", "\n\n", "\r\n", "\n  \n"])
+def test_segment_blank_lines_do_not_matter(separator: str) -> None:
+    lines = ["I. NHIỆM VỤ", "1. Sở Tư pháp:", "a) Rà soát văn bản.", "b) Tổ chức tập huấn."]
+    text = separator.join(lines)
+    assert _layout(text) == [("I.", 1, None), ("1.", 2, 0), ("a)", 3, 1), ("b)", 3, 1)]
+    for p, line in zip(_segment(text), lines, strict=True):
+        assert text[p.start : p.end] == line
+
+
+def test_segment_sentences_inside_paragraph() -> None:
+    text = ("Ban Tổ chức Thành ủy được giao chủ trì 10 nhóm nhiệm vụ. "
+            "Ban cũng có nhiệm vụ xây dựng cơ chế thí điểm.")
+    (paragraph,) = _segment(text)
+    assert [text[s.start : s.end] for s in paragraph.sentences] == [
+        "Ban Tổ chức Thành ủy được giao chủ trì 10 nhóm nhiệm vụ.",
+        "Ban cũng có nhiệm vụ xây dựng cơ chế thí điểm.",
+    ]
+
+
+def test_segment_sentences_exclude_marker() -> None:
+    text = "a) Rà soát văn bản. Báo cáo kết quả."
+    (paragraph,) = _segment(text)
+    assert [text[s.start : s.end] for s in paragraph.sentences] == [
+        "Rà soát văn bản.", "Báo cáo kết quả."
+    ]
+
+
+def test_segment_table_rows_are_not_markers() -> None:
+    text = (
+        "II. NHIỆM VỤ\n"
+        "STT | Nội dung nhiệm vụ | Cơ quan chủ trì | Thời hạn\n"
+        "1. | Rà soát văn bản | Sở Tư pháp | 30/6/2026\n"
+        "2. | Tổ chức tập huấn | Sở Nội vụ | Quý I/2026\n"
+    )
+    paragraphs = _segment(text)
+    assert [p.is_table_row for p in paragraphs] == [False, True, True, True]
+    assert [p.marker for p in paragraphs] == ["II.", None, None, None]
+    rows = paragraphs[1:]
+    assert all(p.parent == 0 for p in rows)
+    # A row is one sentence, whatever full stops it holds.
+    assert [len(p.sentences) for p in rows] == [1, 1, 1]
+    assert text[rows[1].sentences[0].start : rows[1].sentences[0].end] == (
+        "1. | Rà soát văn bản | Sở Tư pháp | 30/6/2026"
+    )
+
+
+def test_segment_rule_lines_skipped() -> None:
+    text = "UỶ BAN NHÂN DÂN\nTỈNH BẮC NINH\n-------\nSố: 141/KH-UBND\n"
+    paragraphs = _segment(text)
+    assert [text[p.start : p.end] for p in paragraphs] == [
+        "UỶ BAN NHÂN DÂN", "TỈNH BẮC NINH", "Số: 141/KH-UBND"
+    ]
+
+
+def test_segment_offsets_into_nfd_text() -> None:
+    text = unicodedata.normalize("NFD", "I. NHIỆM VỤ\n1. Sở Tư pháp chủ trì. Bộ Nội vụ phối hợp.\n")
+    paragraphs = _segment(text)
+    assert [p.marker for p in paragraphs] == ["I.", "1."]
+    second = paragraphs[1]
+    assert unicodedata.normalize("NFC", text[second.content_start : second.end]) == (
+        "Sở Tư pháp chủ trì. Bộ Nội vụ phối hợp."
+    )
+    assert [unicodedata.normalize("NFC", text[s.start : s.end]) for s in second.sentences] == [
+        "Sở Tư pháp chủ trì.", "Bộ Nội vụ phối hợp."
+    ]
+
+
+def test_segment_marker_needs_following_space() -> None:
+    # "30/6/2026" or "1.000" at a line's start are not markers.
+    paragraphs = _segment("2026 là năm bản lề.\nI.NHIỆM VỤ\n")
+    assert [p.marker for p in paragraphs] == [None, None]
