@@ -46,7 +46,9 @@ def anchor_deadlines(
                     warnings.append(f"{phrase.text!r} at {phrase.start}: {warning}")
         responsible = [_body(r, "lead") for r in draft.leads]
         lead_names = {b.name for b in responsible}
-        responsible += [_body(r, "support") for r in draft.supports if r.target.text not in lead_names]
+        responsible += [
+            _body(r, "support") for r in draft.supports if r.target.text not in lead_names
+        ]
         if not draft.leads:
             flags.append("no_lead")
         tasks.append(

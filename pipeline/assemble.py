@@ -27,6 +27,7 @@ from functools import cache
 from spacy.tokens import Doc
 
 from pipeline.match import Matches, Mention, PhraseSet, Trigger
+from pipeline.normalise import normalise_string
 from pipeline.resources import load_yaml
 from pipeline.segment import Paragraph
 from pipeline.tables import Cell, is_header, read_table, split_row
@@ -129,7 +130,7 @@ class _Assembler:
             if p.parent is None:
                 continue
             parent = self.paragraphs[p.parent]
-            if p.marker is not None:
+            if p.marker is not None and self.is_label(p) is None:
                 headings.add(parent.index)
             elif not self.text[parent.start : parent.end].rstrip().endswith((".", ";")):
                 if self.is_label(p) is None:
@@ -162,7 +163,9 @@ class _Assembler:
         return None
 
     def is_verb(self, token: int) -> bool:
-        return self.doc[token].tag_ in ("V", "Vb", "Vy")
+        # The tagger reads some action words as nouns ("Tổ chức tập huấn");
+        # the ACTION list in triggers.jsonl names them.
+        return self.doc[token].tag_ in ("V", "Vb", "Vy") or "ACTION" in self.labels_of(token)
 
     # -- clause frames -------------------------------------------------
     def clauses(self, start: int, end: int) -> list[tuple[int, int]]:
@@ -172,7 +175,9 @@ class _Assembler:
         cuts = [ts]
         for i in range(ts, te):
             text = self.doc[i].text
-            if text == ";" or (self.keys[i] == "đồngthời" and i > ts and self.doc[i - 1].text in ",;"):
+            if text == ";" or (
+                self.keys[i] == "đồngthời" and i > ts and self.doc[i - 1].text in ",;"
+            ):
                 cuts.append(i if text != ";" else i + 1)
             elif i > ts and self.doc[i - 1].text == ":" and self.enumerator_end(i) > i:
                 # "Bộ Công an: (1) …; (2) …": the items of an inline list are
@@ -239,8 +244,11 @@ class _Assembler:
             return self._opens_clause(enumerated)
         if self.keys[i] == "đồngthời":
             return True
-        return self.is_verb(i) or i in self.mention_at or bool(self.triggers_at.get(i)) or (
-            self.deadline_at(i) is not None
+        return (
+            self.is_verb(i)
+            or i in self.mention_at
+            or bool(self.triggers_at.get(i))
+            or (self.deadline_at(i) is not None)
         )
 
     def frame(self, ts: int, te: int) -> _Frame:
@@ -319,13 +327,16 @@ class _Assembler:
         return _Frame(leads, supports, None, framed, False, deadlines)
 
     def _is_request(self, ts: int, i: int, te: int, leads: list[Mention]) -> bool:
-        """"yêu cầu", "đề nghị" are also nouns ("mục đích, yêu cầu nêu …"); they
+        """ "yêu cầu", "đề nghị" are also nouns ("mục đích, yêu cầu nêu …"); they
         open a request when a body or ":" follows, or when the requester or the
         clause's start stands right before them."""
         trig = self.trigger_of(i, ("ASSIGN",))
         nxt = self._skip_joiners(trig.token_end, te)
         if nxt in self.mention_at or (nxt < te and self.doc[nxt].text == ":") or nxt >= te:
             return True
+        if not self.is_verb(nxt):
+            # "Phân công cán bộ …": the frame word is the action's own verb.
+            return False
         before = [k for k in range(ts, i) if not (self.doc[k].is_space or self.doc[k].is_punct)]
         return not before or bool(leads and leads[-1].token_end == i)
 
@@ -405,7 +416,9 @@ class _Assembler:
                 continue
             target = None
             for earlier in reversed(self.history):
-                if m.head is None or self.keys[earlier.token_start] == m.head:
+                # "Ban cũng …" refers back to a body named "Ban …".
+                first_word = normalise_string(earlier.text).split(" ", 1)[0].lower()
+                if m.head is None or first_word == m.head:
                     target = earlier
                     break
             if target is not None:
@@ -652,8 +665,19 @@ class _Assembler:
                     framed = True
                 else:
                     framed = frame.framed
-                if not self._accept(p, ts, action, own, leads, framed, requested, aims,
-                                    is_heading, verb_heading, content):
+                if not self._accept(
+                    p,
+                    ts,
+                    action,
+                    own,
+                    leads,
+                    framed,
+                    requested,
+                    aims,
+                    is_heading,
+                    verb_heading,
+                    content,
+                ):
                     continue
                 span = self.description(action, te, deadlines)
                 if span is None:
@@ -674,8 +698,15 @@ class _Assembler:
                 if any(ref.resolved for ref in leads):
                     flags.append("resolved_reference")
                 draft = Draft(
-                    span[0], span[1], list(leads), supports, deadline,
-                    (sentence.start, sentence.end), self.section_path(p), flags, p.level,
+                    span[0],
+                    span[1],
+                    list(leads),
+                    supports,
+                    deadline,
+                    (sentence.start, sentence.end),
+                    self.section_path(p),
+                    flags,
+                    p.level,
                     provisional=not leads and not requested and not verb_heading,
                 )
                 self.drafts.append(draft)
@@ -702,8 +733,17 @@ class _Assembler:
         return any("ASSIGN" in self.labels_of(i) for i in range(ts, end))
 
     def _accept(
-        self, p: Paragraph, ts: int, action: int, own: list[BodyRef], leads: list[BodyRef],
-        framed: bool, requested: bool, aims: bool, is_heading: bool, verb_heading: bool,
+        self,
+        p: Paragraph,
+        ts: int,
+        action: int,
+        own: list[BodyRef],
+        leads: list[BodyRef],
+        framed: bool,
+        requested: bool,
+        aims: bool,
+        is_heading: bool,
+        verb_heading: bool,
         content: str,
     ) -> bool:
         """Whether a clause with an action is a task (see the module docstring)."""
@@ -741,7 +781,11 @@ class _Assembler:
     def _heading_bodies(self, p: Paragraph) -> list[Mention]:
         ts, te = self.token_range(p.content_start, p.end)
         mentions = [self.mention_at[i] for i in range(ts, te) if i in self.mention_at]
-        return [m for m in mentions if m.kind != "backref"][:4] if mentions and ts in self.mention_at else []
+        return (
+            [m for m in mentions if m.kind != "backref"][:4]
+            if mentions and ts in self.mention_at
+            else []
+        )
 
     def _is_immediate(self, phrase: Phrase) -> bool:
         from pipeline.deadlines import parse_deadline
@@ -790,7 +834,11 @@ class _Assembler:
         # A label names its body even when the gazetteer does not know it.
         text = self.text[v_start:v_end]
         k = self.token_at(v_start)
-        return [BodyRef(Mention(v_start, v_end, k, self.token_at(v_end - 1) + 1, text, "body", None, None))]
+        return [
+            BodyRef(
+                Mention(v_start, v_end, k, self.token_at(v_end - 1) + 1, text, "body", None, None)
+            )
+        ]
 
 
 def assemble(

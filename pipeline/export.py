@@ -29,7 +29,12 @@ def _span(span: tuple[int, int] | None) -> list[int] | None:
 
 
 def _body(body: Body) -> dict[str, Any]:
-    return {"name": body.name, "role": body.role, "canonical": body.canonical, "span": _span(body.span)}
+    return {
+        "name": body.name,
+        "role": body.role,
+        "canonical": body.canonical,
+        "span": _span(body.span),
+    }
 
 
 def _deadline(deadline: Deadline | None) -> dict[str, Any] | None:

@@ -28,12 +28,13 @@ def _looks_like_path(value: str) -> bool:
         return False
 
 
-def locate_deadlines(view: NormalisedText) -> list[Phrase]:
-    """Deadline phrases of the whole document, as offsets into the text as read."""
+def locate_deadlines(view: NormalisedText, text: str) -> list[Phrase]:
+    """Deadline phrases of the whole document, as offsets into the text as
+    read, each with its surface as read (NFD input keeps its NFD phrase)."""
     phrases = []
     for found in find_deadlines(view.text, None):
         start, end = view.to_original(found.start, found.end)
-        phrases.append(Phrase(start, end, found.text))
+        phrases.append(Phrase(start, end, text[start:end]))
     return phrases
 
 
@@ -59,7 +60,7 @@ def extract(
     matches = match(doc)
     meta = extract_metadata(view.text, matches)
     issued_date = meta.issued_date or issued
-    drafts = assemble(doc, paragraphs, matches, locate_deadlines(view))
+    drafts = assemble(doc, paragraphs, matches, locate_deadlines(view, text))
     doc_id = document_id(text)
     tasks, warnings = anchor_deadlines(drafts, text, doc_id, issued_date)
     if issued_date is None:

@@ -122,6 +122,7 @@ class _Gazetteer:
     backref_followers: PhraseSet
     backref_phrases: PhraseSet
     trigger_words: PhraseSet
+    action_words: PhraseSet
 
 
 @cache
@@ -129,7 +130,8 @@ def _gazetteer() -> _Gazetteer:
     data = load_yaml("bodies.yaml")
     heads = data["heads"]
     backrefs = data["backreferences"]
-    triggers = [row["pattern"] for row in load_jsonl("triggers.jsonl")]
+    # Words that end a capitalised name; ACTION words may stand inside one.
+    triggers = [row["pattern"] for row in load_jsonl("triggers.jsonl") if row["label"] != "ACTION"]
     return _Gazetteer(
         heads=PhraseSet(heads, case_sensitive=True),
         single_syllable_heads=frozenset(h for h in heads if " " not in h),
@@ -149,6 +151,9 @@ def _gazetteer() -> _Gazetteer:
         backref_followers=PhraseSet(backrefs["bare_heads_followed_by"]),
         backref_phrases=PhraseSet(backrefs["phrases"]),
         trigger_words=PhraseSet(triggers),
+        action_words=PhraseSet(
+            [row["pattern"] for row in load_jsonl("triggers.jsonl") if row["label"] == "ACTION"]
+        ),
     )
 
 
@@ -197,7 +202,9 @@ class _BodyScanner:
         self.doc = doc
         self.gaz = _gazetteer()
         self.keys = ["" if t.is_space else re.sub(r"\s+", "", t.norm_) for t in doc]
-        self.cased = ["" if t.is_space else re.sub(r"\s+", "", normalise_string(t.text)) for t in doc]
+        self.cased = [
+            "" if t.is_space else re.sub(r"\s+", "", normalise_string(t.text)) for t in doc
+        ]
         self.n = len(doc)
 
     def _at(self, phrases: PhraseSet, i: int) -> int:
@@ -222,19 +229,21 @@ class _BodyScanner:
                 break
             if _is_cap(token) or self._is_trigger(k) or token.text in self.gaz.connectors:
                 break
+            if self._at(self.gaz.action_words, k) > k:
+                return j  # "Sở Nội vụ rà soát tổ chức bộ máy;": an action, not a name
             nouns_only = nouns_only and token.tag_ in _NAME_TAGS
             k += 1
         if k == j or k >= self.n:
             return j
         nxt = self.doc[k]
         after = self.doc[k + 1] if k + 1 < self.n else None
-        if nxt.text in _NAME_ENDS:
+        if nxt.text == ":":
             # Right before a heading's colon the tagger's verbs ("đối ngoại")
             # are still part of the name.
             return k
         if not nouns_only:
             return j
-        if _is_cap(nxt):
+        if _is_cap(nxt) or nxt.text in _NAME_ENDS:
             return k
         if nxt.text in self.gaz.connectors and after is not None:
             if nxt.text == "," and self._starts_other_body(k + 1, ","):
@@ -359,7 +368,9 @@ class _BodyScanner:
             if self.doc[sep].text not in (",", "và"):
                 break
             nxt = sep + 1
-            nxt = self._at(gaz.group_openers, nxt) if self._at(gaz.group_openers, nxt) > nxt else nxt
+            nxt = (
+                self._at(gaz.group_openers, nxt) if self._at(gaz.group_openers, nxt) > nxt else nxt
+            )
             more = self._at(gaz.group_nouns, nxt)
             if more == nxt:
                 break
@@ -428,11 +439,17 @@ def _longest_triggers(triggers: list[Trigger]) -> list[Trigger]:
     equal spans keep every label, as "chủ trì" is both a frame and a label word."""
     kept: list[Trigger] = []
     for trig in triggers:
-        overlaps = [k for k in kept if k.token_start < trig.token_end and trig.token_start < k.token_end]
+        overlaps = [
+            k for k in kept if k.token_start < trig.token_end and trig.token_start < k.token_end
+        ]
         if not overlaps:
             kept.append(trig)
             continue
-        same = [k for k in overlaps if (k.token_start, k.token_end) == (trig.token_start, trig.token_end)]
+        same = [
+            k
+            for k in overlaps
+            if (k.token_start, k.token_end) == (trig.token_start, trig.token_end)
+        ]
         if same:
             kept.append(trig)
             continue

@@ -72,13 +72,15 @@ def _lines(text: str) -> list[str]:
 
 def _doc_type_line(lines: list[str]) -> int | None:
     types = _config()["doc_types"]
-    for i, line in enumerate(lines[:_HEADER_LINES + 6]):
+    for i, line in enumerate(lines[: _HEADER_LINES + 6]):
         if line.isupper() and line.lower() in types:
             return i
     return None
 
 
-def extract_metadata(view: str, matches: Matches | None = None, original: str | None = None) -> Metadata:
+def extract_metadata(
+    view: str, matches: Matches | None = None, original: str | None = None
+) -> Metadata:
     """Read the metadata from the normalised view of a document."""
     cfg = _config()
     lines = _lines(view)
@@ -133,12 +135,16 @@ def _reported_number(view: str) -> re.Match[str] | None:
     cfg = _config()
     opening = view[:_REPORT_OPENING]
     for found in cfg["typed_number"].finditer(opening):
-        sentence_start = max(opening.rfind(".", 0, found.start()), opening.rfind("\n", 0, found.start()))
+        sentence_start = max(
+            opening.rfind(".", 0, found.start()), opening.rfind("\n", 0, found.start())
+        )
         sentence = opening[sentence_start + 1 : found.start()].strip().lower()
         if any(sentence.startswith(opener) for opener in cfg["citation_openers"]):
             continue
         before = opening[max(0, found.start() - 24) : found.start()].lower().split()
-        if before and (before[-1] in cfg["citation_words"] or " ".join(before[-2:]) in cfg["citation_words"]):
+        if before and (
+            before[-1] in cfg["citation_words"] or " ".join(before[-2:]) in cfg["citation_words"]
+        ):
             continue
         return found
     return None

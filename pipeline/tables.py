@@ -17,7 +17,7 @@ from functools import cache
 from pipeline.normalise import normalise_string
 from pipeline.resources import load_yaml
 
-_SEPARATOR = " | "
+_SEPARATOR = "|"
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,8 @@ def _columns() -> tuple[tuple[str, str], ...]:
 
 
 def split_row(text: str, start: int, end: int) -> list[Cell]:
-    """Cells of a text row; offsets exclude the separators and outer spaces."""
+    """Cells of a text row, split at every "|" (an empty cell is written
+    "| |"); offsets exclude the separators and the spaces around them."""
     cells = []
     position = start
     for piece in text[start:end].split(_SEPARATOR):
@@ -98,9 +99,15 @@ def read_table(rows: list[list[Cell]], header: list[Cell] | None = None) -> list
         filled = [c for c in cells if c.text]
         fields = {mapping[i]: c for i, c in enumerate(cells) if i in mapping and c.text}
         distinct = {c.text for c in filled}
-        if len(distinct) <= 2 and (len(cells) < width or len(distinct) < len(filled) or
-                                   (filled and re.fullmatch(r"[A-ZĐ]|[IVXLC]+\.?", filled[0].text))):
-            # Merged cells repeat one text across the row: a section title.
+        numbered_title = bool(filled) and re.fullmatch(r"[A-ZĐ]|[IVXLC]+\.?", filled[0].text)
+        if (
+            len(filled) == 1
+            or (len(distinct) <= 2 and len(distinct) < len(filled))
+            or (len(filled) <= 2 and numbered_title)
+            or (len(cells) < width and len(distinct) <= 2)
+        ):
+            # Merged cells: one text alone, or repeated across the row, or a
+            # lettered title ("A | PHÁT TRIỂN …"): a section title.
             out.append(TableRow(tuple(cells), "section", {}))
             continue
         if "description" in fields and len(cells) == width:

@@ -83,7 +83,9 @@ def _segment_line(line: str) -> list[str]:
     from underthesea.pipeline.word_tokenize.regex_tokenize import tokenize
 
     tokens = tokenize(
-        line, use_character_normalize=False, use_token_normalize=False,
+        line,
+        use_character_normalize=False,
+        use_token_normalize=False,
         fixed_words=list(_fixed_words()),
     )
     if not tokens:
@@ -148,7 +150,10 @@ class UndertheseaTokenizer:
     def _tag(self, words: list[str]) -> list[str]:
         if not words:
             return []
-        return [tag[2:] if tag[:2] == "B-" else tag for tag in _pos_model().predict([[w] for w in words])]
+        return [
+            tag[2:] if tag[:2] == "B-" else tag
+            for tag in _pos_model().predict([[w] for w in words])
+        ]
 
     def _build(
         self, text: str, view: NormalisedText, word_spans: list[tuple[int, int]], tags: list[str]

@@ -72,7 +72,7 @@ def test_assemble_drafts_direct() -> None:
     text = "Giao Sở Tư pháp chủ trì, phối hợp với Sở Nội vụ rà soát các văn bản."
     view = normalise(text)
     doc = tokenise(text)
-    drafts = assemble(doc, segment(view), match(doc), locate_deadlines(view))
+    drafts = assemble(doc, segment(view), match(doc), locate_deadlines(view, text))
     (draft,) = drafts
     assert text[draft.start : draft.end] == "rà soát các văn bản"
     assert [r.target.text for r in draft.leads] == ["Sở Tư pháp"]
@@ -140,24 +140,17 @@ def test_assemble_completion_verb_left_out_with_deadline() -> None:
             "Các cấp, các ngành lãnh đạo, chỉ đạo, tổ chức thực hiện nghiêm túc Chỉ thị này.",
             [("lãnh đạo, chỉ đạo, tổ chức thực hiện nghiêm túc Chỉ thị này",
               ["Các cấp, các ngành"], [], None)],
-            marks=_xfail("no task at all when the verb series opens with 'lãnh đạo' (a post "
-                         "word in bodies.yaml): 'Các cấp, các ngành lãnh đạo, chỉ đạo, tổ "
-                         "chức thực hiện …' gives []"),
         ),
         # "đồng thời" splits
         pytest.param(
             "Sở Nội vụ rà soát tổ chức bộ máy; đồng thời xây dựng đề án vị trí việc làm.",
             [("rà soát tổ chức bộ máy", ["Sở Nội vụ"], [], None),
              ("xây dựng đề án vị trí việc làm", ["Sở Nội vụ"], [], None)],
-            marks=_xfail("the clause after 'đồng thời' is dropped: 'đồng thời' is not an edge "
-                         "word, so _accept rejects the clause; only 'rà soát tổ chức bộ máy' "
-                         "comes out"),
         ),
         pytest.param(
             "Sở Nội vụ rà soát tổ chức bộ máy, đồng thời xây dựng đề án vị trí việc làm.",
             [("rà soát tổ chức bộ máy", ["Sở Nội vụ"], [], None),
              ("xây dựng đề án vị trí việc làm", ["Sở Nội vụ"], [], None)],
-            marks=_xfail("as with '; đồng thời': ', đồng thời xây dựng …' gives no task"),
         ),
         # cited document dates are not deadlines (seed)
         ("Ban Tổ chức Thành ủy phải tham mưu xây dựng quy định về phân cấp quản lý cán bộ "
@@ -217,12 +210,6 @@ def test_assemble_label_beats_subject() -> None:
     assert _rows(text) == [("tổ chức tập huấn cho cán bộ", ["Sở Tư pháp"], [], None)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an item whose text opens with 'Tổ chức' is not taken as a task: "
-    "'2. Tổ chức tập huấn chuyên sâu.' under 'III. NHIỆM VỤ' followed by a label block "
-    "gives only the first item",
-)
 def test_assemble_label_block_item_starting_to_chuc() -> None:
     text = ("III. NHIỆM VỤ\n1. Biên soạn tài liệu phổ biến Luật.\n"
             "2. Tổ chức tập huấn chuyên sâu.\nĐơn vị chủ trì: Sở Tư pháp.\n")
@@ -231,11 +218,6 @@ def test_assemble_label_block_item_starting_to_chuc() -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a single numbered item directly followed by its dash label lines gives no task: "
-    "'1. Biên soạn tài liệu phổ biến Luật.\\n- Đơn vị chủ trì: Sở Tư pháp.…' gives []",
-)
 def test_assemble_dash_labels_after_single_item() -> None:
     text = ("1. Biên soạn tài liệu phổ biến Luật.\n- Đơn vị chủ trì: Sở Tư pháp.\n"
             "- Đơn vị phối hợp: Sở Nội vụ.\n- Thời gian thực hiện: trước ngày 31/12/2025.\n")
@@ -286,12 +268,6 @@ def test_assemble_backref_resolves_to_last_tasked_body() -> None:
     assert rows[0] == ("tham mưu xây dựng quy định", ["Ban Tổ chức Thành ủy"], [], None)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'Ban cũng có nhiệm vụ …' gives no task: the back-reference keeps head 'ban' but "
-    "the earlier body's first token is 'Ban Tổ chức', so it never resolves and the clause "
-    "is dropped",
-)
 def test_assemble_backref_ban_cung() -> None:
     text = ("Ban Tổ chức Thành ủy phải tham mưu xây dựng quy định của Ban Thường vụ Thành ủy. "
             "Ban cũng có nhiệm vụ xây dựng cơ chế thí điểm khoán kinh phí.")

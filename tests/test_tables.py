@@ -102,11 +102,6 @@ def test_tables_task_row_fields() -> None:
     assert rows[4].fields["deadline"].text == "Quý I/2026"
 
 
-_EMPTY_CELLS = (
-    "split_row splits on ' | ', so an empty cell written '| |' (as in 02_tb-624's "
-    "appendix) loses its separator: 'Sở Nội vụ | | Quý I/2026' gives the cells "
-    "['Sở Nội vụ', '| Quý I/2026'] instead of ['Sở Nội vụ', '', 'Quý I/2026']"
-)
 
 
 @pytest.mark.parametrize(
@@ -114,10 +109,8 @@ _EMPTY_CELLS = (
     [
         ("1 | Rà soát | Sở Tư pháp", ["1", "Rà soát", "Sở Tư pháp"]),
         pytest.param("2 | Tập huấn | Sở Nội vụ | | Quý I/2026",
-                     ["2", "Tập huấn", "Sở Nội vụ", "", "Quý I/2026"],
-                     marks=pytest.mark.xfail(strict=True, reason=_EMPTY_CELLS)),
-        pytest.param("A | NHIỆM VỤ CHUNG | | |", ["A", "NHIỆM VỤ CHUNG", "", "", ""],
-                     marks=pytest.mark.xfail(strict=True, reason=_EMPTY_CELLS)),
+                     ["2", "Tập huấn", "Sở Nội vụ", "", "Quý I/2026"]),
+        pytest.param("A | NHIỆM VỤ CHUNG | | |", ["A", "NHIỆM VỤ CHUNG", "", "", ""]),
     ],
 )
 def test_tables_split_row_empty_cells(row: str, cells: list[str]) -> None:
@@ -127,7 +120,6 @@ def test_tables_split_row_empty_cells(row: str, cells: list[str]) -> None:
         assert row[cell.start : cell.end] == cell.text
 
 
-@pytest.mark.xfail(strict=True, reason=_EMPTY_CELLS)
 def test_tables_empty_support_cell_is_task_without_support() -> None:
     rows = read_table([_row(TABLE[0]), _row("2 | Tổ chức tập huấn | Sở Nội vụ | | Quý I/2026")])
     assert rows[1].kind == "task"
