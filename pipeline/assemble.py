@@ -313,6 +313,10 @@ class _Assembler:
                 i += 1
                 continue
             if role == "subject" and not leads and not self.is_verb(i):
+                if self._opens_verb_series(i, te):
+                    # "Thăm hỏi, động viên, hỗ trợ …": the tagger missed the
+                    # first verb of a series.
+                    return _Frame(leads, supports, i, framed, False, deadlines)
                 i += 1  # an opening adverbial ("Trong đó", "Đáng chú ý")
                 continue
             if role in ("subject", "assigned") and leads and self._is_name(i):
@@ -339,6 +343,16 @@ class _Assembler:
             return False
         before = [k for k in range(ts, i) if not (self.doc[k].is_space or self.doc[k].is_punct)]
         return not before or bool(leads and leads[-1].token_end == i)
+
+    def _opens_verb_series(self, i: int, te: int) -> bool:
+        return (
+            i + 2 < te
+            and self.doc[i + 1].text == ","
+            and self.is_verb(i + 2)
+            and not self.doc[i].is_punct
+            and self.doc[i].tag_ not in ("E", "P", "C", "Cc", "L", "M", "T", "R")
+            and i not in self.mention_at
+        )
 
     def _is_name(self, i: int) -> bool:
         token = self.doc[i]
@@ -769,11 +783,25 @@ class _Assembler:
         return item and starts_clause and self.is_verb(action) and p.start >= 0
 
     def _only_edges_before(self, ts: int, action: int) -> bool:
-        for i in range(ts, action):
+        """Whether only frame material stands before the action: numbering,
+        deadlines, frame words, partners ("Phối hợp với Bộ … tiếp tục …")."""
+        i = ts
+        while i < action:
             token = self.doc[i]
-            if token.is_space or token.is_punct or self.deadline_at(i) is not None:
+            if i in self.mention_at:
+                i = self.mention_at[i].token_end
                 continue
-            if self.labels_of(i) & {"EDGE", "MODAL", "LEAD"}:
+            enumerated = self.enumerator_end(i)
+            if enumerated > i:
+                i = enumerated
+                continue
+            if token.is_space or token.is_punct or self.deadline_at(i) is not None:
+                i += 1
+                continue
+            if self.keys[i] in _CLAUSE_JOINERS or self.labels_of(i) & {
+                "EDGE", "MODAL", "LEAD", "SUPPORT"
+            }:
+                i += 1
                 continue
             return False
         return True
