@@ -263,6 +263,11 @@ class _Assembler:
             if enumerated > i:
                 i = enumerated
                 continue
+            task_label = self.trigger_of(i, ("LABEL_TASK",))
+            if task_label is not None and task_label.token_end < te:
+                if self.doc[task_label.token_end].text == ":":
+                    i = task_label.token_end + 1
+                    continue
             phrase = self.deadline_at(i)
             if phrase is not None:
                 if phrase not in deadlines:
@@ -295,7 +300,10 @@ class _Assembler:
                 role = "after_lead"
                 i = self.trigger_of(i, ("LEAD", "MODAL")).token_end
                 continue
-            if "SUPPORT" in labels:
+            if "SUPPORT" in labels and not (
+                # A bare "với" lists partners only where it opens the item.
+                self.keys[i] == "với" and (leads or not self._only_edges_before(ts, i))
+            ):
                 trig = self.trigger_of(i, ("SUPPORT",))
                 nxt = self._skip_joiners(trig.token_end, te)
                 if nxt in self.mention_at:
