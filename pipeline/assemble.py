@@ -32,6 +32,7 @@ from pipeline.resources import load_yaml
 from pipeline.segment import Paragraph
 from pipeline.tables import Cell, is_header, read_table, split_row
 
+_SUBJECT_LOOKAHEAD = 20
 _CLAUSE_JOINERS = {",", "và", "cùng", "cho", ":", "(", ")", "-", "–"}
 # Inline list numbers: "(1)", "(iv)", "(a)", "a)", "1)". Typography, not words.
 _ENUMERATOR = re.compile(r"\((?:\d{1,2}|[ivx]{1,4}|[a-zđ])\)\s|(?:\d{1,2}|[a-zđ])\)\s")
@@ -374,10 +375,14 @@ class _Assembler:
     def _subject_ahead(self, i: int, te: int) -> bool:
         """A verb-like opener ("Đáng chú ý, mỗi nơi phải …") is not the action
         when a body with a frame word follows shortly."""
-        for j in range(i + 1, min(te, i + 8)):
+        for j in range(i + 1, min(te, i + _SUBJECT_LOOKAHEAD)):
             if j in self.mention_at:
                 k = self._skip_joiners(self.mention_at[j].token_end, te)
-                return bool(self.labels_of(k) & {"ASSIGN", "LEAD", "MODAL", "SUPPORT", "EDGE"})
+                if self.labels_of(k) & {"ASSIGN", "LEAD", "MODAL", "SUPPORT", "EDGE"}:
+                    return True
+                # "Trên cơ sở tài liệu do Trung ương biên soạn, các cơ quan,
+                # đơn vị tổ chức tuyên truyền …": a subject after a comma.
+                return self.doc[j - 1].text == "," and k < te and self.is_verb(k)
         return False
 
     # -- descriptions --------------------------------------------------
@@ -481,7 +486,8 @@ class _Assembler:
     def is_label(self, p: Paragraph) -> str | None:
         i, te = self.token_range(p.content_start, p.end)
         for trig in self.triggers_at.get(i, []):
-            if trig.label.startswith("LABEL_"):
+            # "Nội dung: …" holds the task itself, not a field of one.
+            if trig.label.startswith("LABEL_") and trig.label != "LABEL_TASK":
                 k = trig.token_end
                 if k < te and self.doc[k].text == ":":
                     return trig.label
@@ -641,6 +647,10 @@ class _Assembler:
         paragraph_leads: list[BodyRef] = []  # the last explicit leads in this paragraph
         paragraph_supports: list[BodyRef] = []  # and their partners
         group_deadline = inherited_deadline
+        if verb_heading and p.marker is not None and self._names_only_objects(p):
+            draft = self.object_item(p, inherited_leads, inherited_deadline)
+            self.drafts.append(draft)
+            return [draft]
         for sentence in p.sentences:
             sentence_deadline: Phrase | None = None
             if _starts_with_any(self.text[sentence.start : sentence.end], "narrative_openers"):
@@ -741,13 +751,48 @@ class _Assembler:
                 self.heading_leads[p.index] = leads
             if group_deadline is not None and group_deadline is not inherited_deadline:
                 self.group_deadline[p.index] = group_deadline
-            if not new:
-                first = self.token_range(p.content_start, p.end)[0]
-                if first < len(self.doc) and self.is_verb(first):
-                    self.verb_headings.add(p.index)
+            if not new and self._first_is_verb(p):
+                self.verb_headings.add(p.index)
         elif is_heading and (context_leads or (paragraph_leads and not new)):
             self.heading_leads[p.index] = context_leads or paragraph_leads
+        if is_heading and not new and p.marker is not None and self._first_is_verb(p):
+            # "3.1. Tham gia góp ý kiến vào dự thảo …" over items that name
+            # only objects: each item is a task (guide).
+            self.verb_headings.add(p.index)
         return new
+
+    def _names_only_objects(self, p: Paragraph) -> bool:
+        """An item with no frame and no action at its start ("a) Nghị định quy
+        định chi tiết …"), as opposed to "- Thường xuyên rà soát …"."""
+        if not p.sentences:
+            return False
+        clauses = self.clauses(p.sentences[0].start, p.sentences[0].end)
+        if not clauses:
+            return False
+        ts, te = clauses[0]
+        frame = self.frame(ts, te)
+        if frame.leads or frame.framed:
+            return False
+        return frame.action is None or not self._only_edges_before(ts, frame.action)
+
+    def _first_is_verb(self, p: Paragraph) -> bool:
+        if _starts_with_any(self.content(p).strip(), "topic_openers"):
+            return False
+        first = self.token_range(p.content_start, p.end)[0]
+        return first < len(self.doc) and self.is_verb(first)
+
+    def object_item(self, p: Paragraph, leads: list[BodyRef], deadline: Phrase | None) -> Draft:
+        """An item under a verb heading: the whole item is the task."""
+        content = self.content(p)
+        stripped = content.rstrip(" .;:")
+        start = p.content_start
+        flags = ["from_heading"] + (["inherited_lead"] if leads else [])
+        if deadline is not None:
+            flags.append("inherited_deadline")
+        return Draft(
+            start, start + len(stripped), list(leads), [], deadline, (p.start, p.end),
+            self.section_path(p), flags, p.level, provisional=not leads,
+        )
 
     def _assigned(self, ts: int, frame: _Frame) -> bool:
         """Whether the clause's frame is a request ("giao", "yêu cầu") before its action."""
@@ -780,7 +825,7 @@ class _Assembler:
             if self.is_verb(action) and content.endswith(":"):
                 self.verb_headings.add(p.index)
             return False
-        if verb_heading:
+        if verb_heading and p.marker is not None:
             return True
         starts_clause = self._only_edges_before(ts, action)
         item = p.marker is not None
@@ -864,7 +909,18 @@ class _Assembler:
                 draft.flags.append("from_label")
 
     def _value_bodies(self, ts: int, te: int, v_start: int, v_end: int) -> list[BodyRef]:
-        mentions = [self.mention_at[i] for i in range(ts, te) if i in self.mention_at]
+        # The bodies the value opens with; a value may go on ("Sở Khoa học và
+        # Công nghệ tiến hành rà soát … của Chủ tịch UBND tỉnh").
+        mentions: list[Mention] = []
+        i = ts
+        while i < te:
+            if i in self.mention_at:
+                mentions.append(self.mention_at[i])
+                i = self.mention_at[i].token_end
+            elif self.doc[i].is_space or self.keys[i] in _CLAUSE_JOINERS or self.keys[i] == ";":
+                i += 1
+            else:
+                break
         if mentions:
             return self.resolve(mentions)
         # A label names its body even when the gazetteer does not know it.
