@@ -130,6 +130,27 @@ class _Grammar:
     op_before: re.Pattern[str]
     span_op_before: re.Pattern[str]
     needs_normalising: re.Pattern[str]
+    # Phrase mode (parse_deadline): the readings that can open at a word,
+    # keyed by the word in lower case ("#" for a digit), each a small
+    # expression with the same branches (and group names) as `readings`.
+    routes: dict[str, re.Pattern[str]]
+    # Each exclusion's source and a literal any match of it contains (or
+    # None), so a phrase only runs the exclusions it can meet.
+    exclusion_sources: tuple[str, ...]
+    exclusion_cue: tuple[tuple[int, str], ...]
+    # The words event openers end with (a phrase without one has no event),
+    # and the first words of label heads and completion verbs: cheap checks
+    # before the expressions.
+    event_cue: re.Pattern[str]
+    label_first: set[str]
+    verb_first: set[str]
+    # An operator at the start of a phrase (either list), the first words of
+    # operators, the span operators, and operators holding a word that opens
+    # a reading ("ngay").
+    op_front: re.Pattern[str]
+    op_first: set[str]
+    span_ops: set[str]
+    op_starter_ops: set[str]
     op_kind: dict[str, str] = field(default_factory=dict)
     lookup: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -149,6 +170,86 @@ def _starters(d: dict[str, Any]) -> frozenset[str]:
     rec = d["recurrence"]
     pools += [rec["every"], rec["periodic"], rec["yearly_tails"]]
     return frozenset(str(item).split()[0].lower() for pool in pools for item in pool)
+
+
+# Where in the data file the first word of each reading comes from ("#": a
+# digit). Only the shape of the patterns is here; the words are the file's.
+_DIGIT = "#"
+_FIRST_WORDS: dict[str, tuple[str, ...]] = {
+    "date_words": (_DIGIT, "words.day"),
+    "date_range": (_DIGIT, "words.day"),
+    "date_num": (_DIGIT, "words.day"),
+    "month": ("parts.month", "words.month"),
+    "month_bare": (_DIGIT,),
+    "quarter": ("parts.quarter", "words.quarter"),
+    "months_of_year": (_DIGIT, "number_words"),
+    "half": ("half_year",),
+    "year": ("parts.year", "words.year"),
+    "year_part": ("parts.year",),
+    "year_range": (_DIGIT, "words.period_range", "words.year"),
+    "holiday": ("holidays",),
+    "rec": ("recurrence.periodic", "recurrence.every"),
+    "rec_n": (_DIGIT, "number_words", "recurrence.periodic"),
+    "rec_periodic_n": ("recurrence.periodic",),
+    "rec_bare": ("recurrence.periodic",),
+    "yearly_tail": ("recurrence.yearly_tails",),
+    "dayonly": (_DIGIT, "words.day"),
+    "weekday": (_DIGIT, "words.day", "weekdays"),
+    "span": (_DIGIT, "number_words"),
+    "ongoing": ("ongoing.words",),
+    "immediate": ("immediate.words",),
+}
+
+
+def _routes(
+    d: dict[str, Any], names: list[str], branches: list[str], starters: frozenset[str]
+) -> dict[str, re.Pattern[str]]:
+    """For each word a reading may open with, the readings that can open
+    there, in their order in `readings`: tried at a word, the small
+    expression picks the same branch as the whole alternation would."""
+    members: dict[str, list[int]] = {}
+    for index, name in enumerate(names):
+        keys: set[str] = set()
+        for path in _FIRST_WORDS[name]:
+            if path == _DIGIT:
+                keys.add(_DIGIT)
+                continue
+            pool: Any = d
+            for part in path.split("."):
+                pool = pool[part]
+            keys |= {str(item).split()[0].lower() for item in pool}
+        for key in keys:
+            if key == _DIGIT or key in starters:
+                members.setdefault(key, []).append(index)
+    compiled: dict[tuple[int, ...], re.Pattern[str]] = {}
+    routes = {}
+    for key, indices in members.items():
+        group = tuple(indices)
+        if group not in compiled:
+            compiled[group] = re.compile("|".join(branches[i] for i in group), _FLAGS)
+        routes[key] = compiled[group]
+    return routes
+
+
+def _required_literals(pattern: str) -> tuple[str, ...]:
+    """Runs of plain characters every match of ``pattern`` holds (lower
+    case; none if unsure): a phrase lacking one of them cannot match."""
+    try:
+        from re import _parser  # type: ignore[attr-defined]
+
+        items = list(_parser.parse(pattern, _FLAGS | re.MULTILINE))
+        literal = _parser.LITERAL
+    except Exception:  # noqa: BLE001 - a private module: no cue, always run
+        return ()
+    runs, run = [], ""
+    for op, arg in [*items, (None, None)]:
+        if op is literal:
+            run += chr(arg)
+            continue
+        if run:
+            runs.append(run.lower())
+        run = ""
+    return tuple(dict.fromkeys(runs))
 
 
 def _reversed_words(items: Any) -> re.Pattern[str]:
@@ -380,6 +481,7 @@ def _grammar() -> _Grammar:
     word_start = r"(?<![^\W_])(?=[^\W_])"
     starter_guard = rf"(?<![^\W_])(?=\d|{_trie(starters)}(?![^\W_]))"
     readings_at_words = re.compile(f"{starter_guard}(?:{'|'.join(branches)})", _FLAGS)
+    routes = _routes(d, names, branches, starters)
     branch_groups = [
         (tuple(full for full, _ in pairs), tuple(short for _, short in pairs))
         for pairs in group_map
@@ -400,6 +502,7 @@ def _grammar() -> _Grammar:
     exclusions_at_words = re.compile(
         f"{word_start}(?:{'|'.join(f'(?:{p})' for p in not_deadlines)})", _FLAGS | re.MULTILINE
     )
+    exclusion_cues = tuple(_required_literals(p) for p in not_deadlines)
     cited = re.compile(
         rf"(?:(?:{_words(d['cited_documents']['number_word'])})\s*\S+|{number}|"
         rf"{_B}(?:{cited_types}))\s*,?\s*$",
@@ -452,6 +555,26 @@ def _grammar() -> _Grammar:
         exclusions=exclusions,
         readings_at_words=readings_at_words,
         exclusions_at_words=exclusions_at_words,
+        routes=routes,
+        exclusion_sources=tuple(not_deadlines),
+        exclusion_cue=tuple(
+            (i, max(cues, key=len, default="")) for i, cues in enumerate(exclusion_cues)
+        ),
+        event_cue=re.compile(
+            _words({_key(o).split()[-1] for o in list(ev["openers"]) + list(ev["label_openers"])})
+        ),
+        label_first={_key(h).split()[0] for h in lab["heads"]},
+        verb_first={_key(v).split()[0] for v in d["completion_verbs"]},
+        op_front=re.compile(
+            rf"(?P<op>{_words(list(op_kind) + list(d['span_operators']))})\s+", _FLAGS
+        ),
+        op_first={k.split()[0] for k in [*op_kind, *map(_key, d["span_operators"])]},
+        span_ops={_key(o) for o in d["span_operators"]},
+        op_starter_ops={
+            k
+            for k in [*op_kind, *map(_key, d["span_operators"])]
+            if any(w in starters for w in k.split())
+        },
         branch_groups=branch_groups,
         cited=cited,
         label=label,
@@ -789,10 +912,19 @@ def _scan(text: str, issued: date | None, phrase_mode: bool) -> list[_Atom]:
     # carry a guard that fails fast anywhere else (and, for readings, at a
     # word that cannot open one): one pass in C over the text, no Python loop
     # over its words.
-    excluded = [m.span() for m in gr.exclusions_at_words.finditer(text) if m.end() > m.start()]
+    if phrase_mode:
+        low = text.lower()
+        active = tuple([i for i, cue in gr.exclusion_cue if cue in low])
+        rx_excl = _exclusions_for(active) if active else None
+        matches: Any = _routed(text, gr)
+    else:
+        low = ""
+        rx_excl = gr.exclusions_at_words
+        matches = gr.readings_at_words.finditer(text)
+    excluded = [m.span() for m in rx_excl.finditer(text) if m.end() > m.start()] if rx_excl else []
     excluded_ends = [e for _, e in excluded]
     atoms: list[_Atom] = []
-    for m in gr.readings_at_words.finditer(text):
+    for m in matches:
         if excluded and _hits(excluded, excluded_ends, m.start(), m.end()):
             continue
         priority = int(m.lastgroup[1:])  # type: ignore[index]
@@ -827,8 +959,43 @@ def _scan(text: str, issued: date | None, phrase_mode: bool) -> list[_Atom]:
                 end = hit.end()
         groups["_priority"] = str(priority)
         atoms.append(_Atom(start, end, core, name, op, value, groups, anchor))
-    atoms += _events(text, excluded, phrase_mode, gr)
+    if not phrase_mode or gr.event_cue.search(low) is not None:
+        atoms += _events(text, excluded, phrase_mode, gr)
+    if len(atoms) < 2:
+        return atoms
     return _merge(_choose(atoms), text, issued, gr)
+
+
+def _routed(text: str, gr: _Grammar) -> list[re.Match[str]]:
+    """What ``gr.readings_at_words.finditer(text)`` yields, found by trying
+    at each word only the readings that can open with it (cheaper on a
+    short phrase than the whole alternation)."""
+    out = []
+    pos = 0
+    routes = gr.routes
+    for w in _WORD.finditer(text):
+        start = w.start()
+        if start < pos:
+            continue
+        word = w.group()
+        rx = routes.get(_DIGIT if word[0].isdecimal() else word.lower())
+        if rx is None:
+            continue
+        m = rx.match(text, start)
+        if m is not None:
+            out.append(m)
+            pos = m.end()
+    return out
+
+
+@lru_cache(maxsize=256)
+def _exclusions_for(active: tuple[int, ...]) -> re.Pattern[str]:
+    """The exclusions numbered ``active``, as one expression in their order
+    (the others cannot match the phrase, so it finds what the whole would)."""
+    sources = _grammar().exclusion_sources
+    word_start = r"(?<![^\W_])(?=[^\W_])"
+    body = "|".join(f"(?:{sources[i]})" for i in active)
+    return re.compile(f"{word_start}(?:{body})", _FLAGS | re.MULTILINE)
 
 
 def _events(
@@ -1127,10 +1294,19 @@ def _in_context(
         word = _key(atom.groups["w"]).replace(",", "").split()
         if not labelled and " ".join(word[:2]) not in lk["ongoing_in_text"]:
             return False
-        return labelled or not (
-            _ends_with_any(before, lk["ongoing_not_after"])
-            or _starts_with_any(after, lk["ongoing_not_before"])
-        )
+        if labelled:
+            return True
+        if _ends_with_any(before, lk["ongoing_not_after"]) or _starts_with_any(
+            after, lk["ongoing_not_before"]
+        ):
+            return False
+        # "phối hợp chặt chẽ, thường xuyên, hiệu quả" (04_qd-2623): one of a
+        # list of manner words; the word before the comma decides.
+        comma = text.rfind(",", max(0, s - 10), s)
+        if comma >= 0 and not text[comma + 1 : s].strip():
+            listed = _words_before(text, comma, lk["lookback"])
+            return not _ends_with_any(listed, lk["ongoing_not_after"])
+        return True
     if atom.name in ("rec", "rec_n", "rec_periodic_n", "yearly_tail", "rec_bare") or (
         kind == "recurring" and not atom.merged
     ):
@@ -1154,7 +1330,10 @@ def _in_context(
         if _starts_with_any(after, lk["span_not_before"]):
             return False
         return not _is_past(text, atom, gr)
-    if gr.cited.search(text, max(0, atom.start - 60), atom.start):
+    # A date right after a document's name or number is that document's date
+    # ("Quy định số 105-QĐ/TƯ ngày 19-12-2017"); an operator in between makes
+    # it a deadline again ("sửa đổi Nghị định trước ngày 15/12/2025").
+    if atom.op is None and gr.cited.search(text, max(0, atom.start - 60), atom.start):
         return False
     if atom.name == "date_num" and not atom.groups.get("y"):
         # A bare "1.1" or "24-48" is a section number or a count; a day and
@@ -1213,6 +1392,79 @@ def parse_deadline(phrase: str, issued: date | None) -> DeadlineValue:
     return _parse_cached(phrase, issued)
 
 
+def _one_reading(view: str, issued: date | None, gr: _Grammar) -> DeadlineValue | None:
+    """The reading of a phrase that is one reading with an optional operator
+    in front and nothing else (most phrases), or None for the full scan.
+
+    It gives what the scan would: the same operator, the same branch at the
+    same word, the same reading; anything the scan could see differently (an
+    exclusion, an event opener, an operator word that opens a reading
+    running past the operator) sends the phrase to the scan instead."""
+    low = view.lower()
+    if gr.event_cue.search(low) is not None:
+        return None
+    active = tuple([i for i, cue in gr.exclusion_cue if cue in low])
+    if active and _exclusions_for(active).search(view):
+        return None
+    size = len(view)
+    first = _WORD.match(view)
+    if first is None:
+        return None
+    candidates: list[tuple[str | None, int]] = []
+    if first.group().lower() in gr.op_first:
+        front = gr.op_front.match(view)
+        if front is not None and front.end() <= 40:
+            candidates.append((front.group("op"), front.end()))
+    candidates.append((None, 0))
+    for op, core in candidates:
+        word = first if core == 0 else _WORD.match(view, core)
+        if word is None:
+            continue
+        text = word.group()
+        rx = gr.routes.get(_DIGIT if text[0].isdecimal() else text.lower())
+        m = rx.match(view, core) if rx is not None else None
+        if m is None or m.end() != size:
+            continue
+        priority = int(m.lastgroup[1:])  # type: ignore[index]
+        name = gr.names[priority]
+        if name == "yearly_tail":
+            return None
+        if op is None:
+            if name == "span":
+                return None
+        else:
+            key = _key(op)
+            if name not in _WITH_OPERATOR:
+                continue
+            if key not in (gr.span_ops if name == "span" else gr.op_kind):
+                return None
+            if key in gr.op_starter_ops:
+                # "ngay trong …": "ngay" opens a reading of its own, which
+                # must end inside the operator for the scan to agree.
+                for w in _WORD.finditer(view, 0, core):
+                    t = w.group()
+                    r = gr.routes.get(_DIGIT if t[0].isdecimal() else t.lower())
+                    hit = r.match(view, w.start()) if r is not None else None
+                    if hit is not None and hit.end() > core:
+                        return None
+        full, short = gr.branch_groups[priority]
+        groups: dict[str, str | None] = (
+            dict(zip(short, m.group(*full), strict=True))
+            if len(full) > 1
+            else dict(zip(short, (m.group(full[0]),) if full else (), strict=True))
+        )
+        if op is not None:
+            groups["op"] = op
+        try:
+            value, _ = _read(name, groups, issued, gr)
+        except _Unresolved as problem:
+            return DeadlineValue("unresolved", warnings=(str(problem),))
+        if op is not None and name != "date_range":
+            value = _apply_operator(op, value, issued, gr)
+        return value
+    return None
+
+
 def clear_cache() -> None:
     """Forget memoised readings (for benchmarks measuring cold readings)."""
     _parse_cached.cache_clear()
@@ -1221,15 +1473,28 @@ def clear_cache() -> None:
 @lru_cache(maxsize=4096)
 def _parse_cached(phrase: str, issued: date | None) -> DeadlineValue:
     gr = _grammar()
-    if gr.needs_normalising.search(phrase) or not unicodedata.is_normalized("NFC", phrase):
+    if not phrase.isascii() and (
+        gr.needs_normalising.search(phrase) or not unicodedata.is_normalized("NFC", phrase)
+    ):
         phrase_view = normalise_string(phrase)
     else:
         phrase_view = phrase
     view = phrase_view.strip()
-    label = gr.label.match(view)
-    if label:
-        view = view[label.end() :]
-    view = view[gr.verbs_prefix.match(view).end() :].strip().rstrip(".;,:").strip()
+    # A label or a completion verb can only open with one of a few words.
+    first = _WORD.match(view)
+    word = first.group().lower() if first else ""
+    if word in gr.label_first:
+        label = gr.label.match(view)
+        if label:
+            view = view[label.end() :]
+            first = _WORD.match(view)
+            word = first.group().lower() if first else ""
+    if word in gr.verb_first:
+        view = view[gr.verbs_prefix.match(view).end() :]
+    view = view.strip().rstrip(".;,:").strip()
+    quick = _one_reading(view, issued, gr)
+    if quick is not None:
+        return quick
     atoms = [a for a in _scan(view, issued, phrase_mode=True) if a.name not in ("yearly_tail",)]
     if not atoms:
         return DeadlineValue("unresolved", warnings=(f"no deadline expression in {phrase!r}",))

@@ -160,9 +160,6 @@ def test_assemble_completion_verb_left_out_with_deadline() -> None:
         pytest.param(
             "Bộ Xây dựng phải sửa đổi Nghị định trước ngày 15/12/2025.",
             [("sửa đổi Nghị định", ["Bộ Xây dựng"], [], "2025-12-15")],
-            marks=_xfail("a deadline right after a document name is taken for the cited "
-                         "document's date: 'sửa đổi Nghị định trước ngày 15/12/2025' gets no "
-                         "deadline and keeps the phrase in its description"),
         ),
     ],
 )

@@ -186,3 +186,28 @@ def test_deadlines_memo_answers_match_cold_readings():
     cold = [parse_deadline(row["phrase"], _day(row["issued"])) for row in rows]
     warm = [parse_deadline(row["phrase"], _day(row["issued"])) for row in rows]
     assert cold == warm
+
+
+def test_deadlines_quick_paths_agree_with_the_full_scan():
+    # parse_deadline reads most phrases through _one_reading and tries at
+    # each word only the readings that can open there (_routed); both must
+    # give what the whole alternation and the full scan give.
+    from pipeline.deadlines import _grammar, _one_reading, _routed, _scan
+
+    gr = _grammar()
+    texts = [normalise(row["text"]).text for row in _rows("deadline_contexts.jsonl")]
+    for text in texts:
+        assert [m.span() for m in _routed(text, gr)] == [
+            m.span() for m in gr.readings_at_words.finditer(text)
+        ]
+    phrases = [(row["phrase"], _day(row["issued"])) for row in _rows("deadline_phrases.jsonl")]
+    for text in texts:
+        phrases += [(f.text, date(2025, 11, 20)) for f in find_deadlines(text, date(2025, 11, 20))]
+    for phrase, issued in phrases:
+        view = normalise(phrase).text.strip()
+        quick = _one_reading(view, issued, gr)
+        if quick is None:
+            continue
+        atoms = [a for a in _scan(view, issued, phrase_mode=True) if a.name != "yearly_tail"]
+        assert len(atoms) == 1, phrase
+        assert atoms[0].value == quick, phrase

@@ -142,12 +142,6 @@ def test_extraction_seed_nfd_same_records(seed) -> None:
     assert [t.id for t in result.tasks] == [t.id for t in seed.tasks]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="on NFD input a deadline's text is the normalised (NFC) phrase, not the text "
-    "at its span: NFD 'Sở Tư pháp rà soát văn bản trước ngày 30/6/2026.' gives "
-    "deadline.text 'trước ngày 30/6/2026' in NFC while text[span] is NFD",
-)
 def test_extraction_nfd_deadline_text_is_surface() -> None:
     text = unicodedata.normalize("NFD", "Sở Tư pháp rà soát văn bản trước ngày 30/6/2026.")
     result = extract(read_text(text), issued=date(2025, 11, 20))
