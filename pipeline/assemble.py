@@ -33,6 +33,8 @@ from pipeline.segment import Paragraph
 from pipeline.tables import Cell, is_header, read_table, split_row
 
 _SUBJECT_LOOKAHEAD = 20
+# How far into an action a count may stand ("phân công nhiệm vụ cụ thể theo 11 nhóm").
+_COUNT_WINDOW = 6
 _CLAUSE_JOINERS = {",", "và", "cùng", "cho", ":", "(", ")", "-", "–"}
 # Inline list numbers: "(1)", "(iv)", "(a)", "a)", "1)". Typography, not words.
 _ENUMERATOR = re.compile(r"\((?:\d{1,2}|[ivx]{1,4}|[a-zđ])\)\s|(?:\d{1,2}|[a-zđ])\)\s")
@@ -423,7 +425,7 @@ class _Assembler:
     def count_end(self, action: int, te: int) -> int | None:
         """If the action is a count of tasks ("thực hiện 8 đầu việc"), the token
         where its items begin (after "trong đó"), or ``te`` if none follow."""
-        for i in range(action, min(te, action + 4)):
+        for i in range(action, min(te, action + _COUNT_WINDOW)):
             if self.doc[i].like_num:
                 k = _phrases("count_nouns").longest_at(self.keys, i + 1)
                 if k > i + 1:
@@ -686,7 +688,10 @@ class _Assembler:
                     if own:
                         context_leads = own
                         self.remember(own)
-                    if deadlines:
+                    if deadlines and own:
+                        # "Các quận, huyện … có 3 nhóm nhiệm vụ cần thực hiện ngay
+                        # trong năm 2018": a body's count dates its items; a count
+                        # about the plan itself ("Kế hoạch … 2 nội dung") does not.
                         group_deadline = deadlines[0]
                         self.group_deadline[p.index] = group_deadline
                     rest = self.frame(count, te) if count < te else None
