@@ -664,6 +664,16 @@ class _Assembler:
                 own = self.resolve(frame.leads)
                 requested = frame.framed and self._assigned(ts, frame)
                 supports = self.resolve(frame.supports)
+                if (
+                    own
+                    and frame.action is not None
+                    and not frame.framed
+                    and "STATIVE" in self.labels_of(frame.action)
+                    and self.count_end(frame.action, te) is None
+                ):
+                    # "UBND tỉnh ban hành kế hoạch như sau:": the issuer
+                    # describes the plan; it gives itself no task.
+                    continue
                 if own:
                     paragraph_leads = own
                     paragraph_supports = supports
