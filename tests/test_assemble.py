@@ -13,10 +13,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from checks import check_result
 
 from pipeline import extract
 from pipeline.assemble import assemble
-from pipeline.export import to_dict, validate
 from pipeline.extraction import locate_deadlines
 from pipeline.match import match
 from pipeline.model import DocumentResult
@@ -28,25 +28,9 @@ from pipeline.tokenise import tokenise
 ISSUED = date(2025, 11, 20)
 
 
-def _check(result: DocumentResult) -> None:
-    text = result.text
-    for task in result.tasks:
-        assert text[task.span[0] : task.span[1]] == task.description
-        assert text[task.sentence_span[0] : task.sentence_span[1]] == task.sentence
-        for body in task.responsible:
-            # A resolved back-reference keeps its own span ("Ban") and the
-            # name of the body it refers to.
-            if body.span is not None and "resolved_reference" not in task.flags:
-                assert text[body.span[0] : body.span[1]] == body.name
-        if task.deadline is not None and task.deadline.span is not None:
-            start, end = task.deadline.span
-            assert text[start:end] == task.deadline.text
-    validate(to_dict(result))
-
-
 def _run(text: str, issued: date | None = ISSUED) -> DocumentResult:
     result = extract(read_text(text), issued=issued)
-    _check(result)
+    check_result(result)
     return result
 
 

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from checks import check_result
 
 from pipeline import extract
 from pipeline.export import to_dict, validate
@@ -24,22 +25,6 @@ SHARED = shared_dir(required=False)
 SEED = SHARED / "seed" / "plan96-hanoimoi-2018-07-16.txt"
 REAL = sorted((SHARED / "real-directives").glob("*.txt")) if SHARED.is_dir() else []
 CORPUS = sorted((Path(__file__).parents[1] / "corpus").glob("*.txt"))
-
-
-def check_result(result: DocumentResult) -> None:
-    """Every span slices to its text; the record validates."""
-    text = result.text
-    for task in result.tasks:
-        assert text[task.span[0] : task.span[1]] == task.description
-        assert text[task.sentence_span[0] : task.sentence_span[1]] == task.sentence
-        for body in task.responsible:
-            if body.span is not None and "resolved_reference" not in task.flags:
-                assert text[body.span[0] : body.span[1]] == body.name
-        if task.deadline is not None and task.deadline.span is not None:
-            start, end = task.deadline.span
-            assert text[start:end] == task.deadline.text
-    validate(to_dict(result))
-    validate(to_dict(result, with_text=True))
 
 
 @pytest.fixture(scope="module")
