@@ -544,7 +544,7 @@ class _Assembler:
         section = self.section_path(rows[0])
         table_section: str | None = None
         headers = [c for c in cells if is_header(c)]
-        carried = None if headers and cells and is_header(cells[0]) else self.last_header
+        carried = self.last_header
         if headers:
             self.last_header = headers[-1]
         for p, row in zip(rows, read_table(cells, carried), strict=True):

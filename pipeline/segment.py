@@ -81,7 +81,11 @@ def segment(view: NormalisedText) -> list[Paragraph]:
             continue
         v_start = line.start() + (len(raw) - len(raw.lstrip()))
         v_end = line.start() + len(raw.rstrip())
-        is_table_row = stripped.count(" | ") >= 2
+        # A two-cell row ("A | PHÁT TRIỂN …", a section title in a table)
+        # counts as a row where it continues a table.
+        is_table_row = stripped.count(" | ") >= 2 or (
+            " | " in stripped and bool(paragraphs) and paragraphs[-1].is_table_row
+        )
         # A table row's leading "1." numbers the row, not the document's outline.
         marker_match = None if is_table_row else pattern.match(stripped)
         marker = style = None

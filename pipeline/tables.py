@@ -89,8 +89,17 @@ def read_table(rows: list[list[Cell]], header: list[Cell] | None = None) -> list
     width = len(header) if header else 0
     for cells in rows:
         if is_header(cells):
-            mapping = column_fields(cells)
-            width = len(cells)
+            fields = column_fields(cells)
+            # A header repeated inside the table, often without its "STT"
+            # column (24_kh-179), keeps the first header's columns.
+            repeated = (
+                mapping is not None
+                and set(fields.values()) == set(mapping.values())
+                and len(cells) == width - 1
+            )
+            if not repeated:
+                mapping = fields
+                width = len(cells)
             out.append(TableRow(tuple(cells), "header", {}))
             continue
         if mapping is None:
