@@ -32,7 +32,7 @@ evaluate: $(STAMP)
 	$(BIN)/vntasks evaluate --part all
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_deadlines.py
+	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

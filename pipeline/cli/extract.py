@@ -4,9 +4,12 @@ page (html)."""
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 from datetime import date
 from enum import StrEnum
+from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -14,6 +17,11 @@ import typer
 
 if TYPE_CHECKING:
     from pipeline.batch import Summary
+
+
+class Engine(StrEnum):
+    local = "local"
+    dask = "dask"
 
 
 class OutputFormat(StrEnum):
@@ -64,34 +72,100 @@ def extract_command(
             "in one table, calendar or page.",
         ),
     ] = OutputFormat.json,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers", "-w", min=1,
+            help="Processes to extract with (default: the number of cores); "
+            "Dask workers to start with --engine dask.",
+        ),
+    ] = os.cpu_count() or 1,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Skip documents already in the -o JSON Lines file (by text hash) "
+            "and append the rest.",
+        ),
+    ] = False,
+    engine: Annotated[
+        Engine,
+        typer.Option("--engine", help="local (a process pool) or dask (a local Dask cluster)."),
+    ] = Engine.local,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler", help="A Dask scheduler (tcp://HOST:PORT) to run the batch on."
+        ),
+    ] = None,
+    progress: Annotated[
+        bool | None,
+        typer.Option(
+            "--progress/--no-progress",
+            help="Progress bar and summary on standard error (default: when it is a terminal).",
+        ),
+    ] = None,
 ) -> None:
     """Extract every task of each directive. Exit 0 when every input gave
     records, 1 when some failed (the others are still written), 2 on a usage error."""
-    from pipeline.batch import expand_inputs, extract_records, write_atomically, write_records
+    from pipeline.batch import (
+        expand_inputs,
+        extract_records,
+        write_atomically,
+        write_lines_file,
+        write_records,
+    )
+    from pipeline.progress import progress_bar, summary_line, wanted
 
     issue_date = parse_issued(issued)
     documents = len(expand_inputs(inputs))
-    if output_format not in (OutputFormat.json, OutputFormat.jsonl):
-        if jsonl:
-            typer.echo(f"error: --jsonl is for JSON, not --format {output_format.value}", err=True)
-            raise typer.Exit(code=2)
-        from pipeline.formats import FORMATS, write_formatted
+    formatted = output_format not in (OutputFormat.json, OutputFormat.jsonl)
+    if formatted and jsonl:
+        usage_error(f"--jsonl is for JSON, not --format {output_format.value}")
+    if resume and (output is None or formatted):
+        usage_error("--resume needs JSON Lines written to a file with -o")
+    if (engine is Engine.dask or scheduler) and find_spec("distributed") is None:
+        usage_error("the dask engine needs the 'dask' extra: pip install 'vntasks[dask]'")
+    run = {
+        "issued": issue_date,
+        "max_bytes": max_bytes,
+        # A pool for one document would only add its start-up time.
+        "workers": workers if engine is Engine.dask else min(workers, documents),
+        "engine": engine.value,
+        "scheduler": scheduler,
+    }
+    show = wanted(progress)
+    started = time.perf_counter()
+    with progress_bar(documents, show) as observe:
+        if formatted:
+            from pipeline.formats import FORMATS, write_formatted
 
-        chosen = FORMATS[output_format.value]
-        outcomes = extract_records(
-            inputs, issued=issue_date, with_text=with_text or chosen.needs_text,
-            max_bytes=max_bytes,
-        )
-        report_summary(write_formatted(outcomes, chosen.name, output))
-        return
-    # A directory is several documents: JSON Lines, as for several files.
-    as_lines = jsonl or output_format is OutputFormat.jsonl or documents > 1
-    outcomes = extract_records(inputs, issued=issue_date, with_text=with_text, max_bytes=max_bytes)
-    if output is None:
-        summary = write_records(outcomes, sys.stdout, as_lines)
-    else:
-        summary = write_atomically(output, lambda stream: write_records(outcomes, stream, as_lines))
+            chosen = FORMATS[output_format.value]
+            outcomes = extract_records(inputs, with_text=with_text or chosen.needs_text, **run)
+            summary = write_formatted(observe(outcomes), chosen.name, output)
+        else:
+            # A directory is several documents: JSON Lines, as for several files.
+            as_lines = jsonl or resume or output_format is OutputFormat.jsonl or documents > 1
+            if output is not None and as_lines:
+                summary = write_lines_file(
+                    output, inputs, resume=resume, observe=observe, with_text=with_text, **run
+                )
+            else:
+                outcomes = observe(extract_records(inputs, with_text=with_text, **run))
+                if output is None:
+                    summary = write_records(outcomes, sys.stdout, as_lines)
+                else:
+                    summary = write_atomically(
+                        output, lambda stream: write_records(outcomes, stream, as_lines)
+                    )
+    if show:
+        typer.echo(summary_line(summary, time.perf_counter() - started), err=True)
     report_summary(summary)
+
+
+def usage_error(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code=2)
 
 
 def report_summary(summary: Summary) -> None:

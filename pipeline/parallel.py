@@ -1,0 +1,256 @@
+"""Running ``extract`` over many documents: in this process, in a local
+process pool, or on a Dask distributed cluster.
+
+Every engine takes the same :class:`Job` stream and gives back one
+:class:`Result` per job, in input order, so the output of a batch does not
+depend on where it ran. Only plain data crosses process boundaries (a
+:class:`~pipeline.errors.VntasksError` does not survive pickling, so errors
+travel as their code and message).
+
+Memory stays flat in the number of documents: jobs are drawn from their
+iterator only as fast as results are taken, through a window of a few jobs
+per worker. ``Pool.imap`` is not used for this because its feeder thread reads
+the whole input ahead, and it keeps finished results behind a slow document
+without limit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import signal
+import sys
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from datetime import date
+from itertools import islice
+from typing import Any, Literal
+
+from pipeline.errors import VntasksError
+from pipeline.model import RawDocument
+
+Engine = Literal["local", "dask"]
+# Jobs waiting or running per worker: enough to keep each worker busy while
+# the parent writes, few enough that memory does not depend on the batch.
+WINDOW_PER_WORKER = 4
+# Documents per Dask task: one task per document would spend more time in
+# the scheduler than in extraction for short directives.
+DASK_BATCH_SIZE = 16
+
+
+@dataclass(frozen=True)
+class Options:
+    """What every document of a batch is extracted with."""
+
+    issued: date | None = None
+    with_text: bool = False
+    max_bytes: int | None = None
+    # Text hashes (``document.text_sha256``) already in the output: such a
+    # document is read and hashed, then skipped.
+    skip_hashes: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Job:
+    """One document to extract. ``source`` is the name written in records
+    and errors; ``path`` is where to read it (None when ``raw`` holds text the
+    parent already read, such as standard input); ``refusal`` is a
+    ``(code, message)`` the parent already decided on; ``skip`` marks a
+    source an earlier run already wrote an error line for."""
+
+    source: str
+    path: str | None = None
+    raw: RawDocument | None = None
+    refusal: tuple[str, str] | None = None
+    skip: bool = False
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a worker sends back: a record, an error ``(code, message)``, or
+    neither when the document was skipped."""
+
+    source: str
+    record: dict[str, Any] | None = None
+    error: tuple[str, str] | None = None
+    skipped: bool = False
+
+
+def rebuild_error(source: str, code: str, message: str) -> VntasksError:
+    """A :class:`VntasksError` equal to the one a worker raised."""
+    error = VntasksError.__new__(VntasksError)
+    error.code, error.source, error.message = code, source, message
+    Exception.__init__(error, f"{source}: {message}")
+    return error
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def load_models() -> None:
+    """Load the language models now, so that a worker pays for them once,
+    before its first document, and never again."""
+    from pipeline.tokenise import _pos_model, _segmentation_model, get_nlp
+
+    get_nlp()
+    _segmentation_model()
+    _pos_model()
+
+
+def process(job: Job, options: Options) -> Result:
+    """Read and extract one document; refusals become error results."""
+    from pipeline.export import to_dict
+    from pipeline.extraction import extract
+    from pipeline.read import DEFAULT_MAX_BYTES, read_document
+
+    if job.skip:
+        return Result(job.source, skipped=True)
+    if job.refusal is not None:
+        return Result(job.source, error=job.refusal)
+    limit = DEFAULT_MAX_BYTES if options.max_bytes is None else options.max_bytes
+    try:
+        raw = job.raw if job.raw is not None else read_document(job.path, max_bytes=limit)
+        if job.raw is None and raw.source != job.source:
+            # Remote workers read an absolute path; records keep the name given.
+            raw = replace(raw, source=job.source)
+        if options.skip_hashes and text_sha256(raw.text) in options.skip_hashes:
+            return Result(job.source, skipped=True)
+        result = extract(raw, issued=options.issued)
+    except VntasksError as error:
+        return Result(job.source, error=(error.code, error.message))
+    return Result(job.source, record=to_dict(result, with_text=options.with_text))
+
+
+def process_batch(jobs: list[Job], options: Options) -> list[Result]:
+    """One Dask task: several documents, so scheduling costs little per document."""
+    return [process(job, options) for job in jobs]
+
+
+# -- local process pool ------------------------------------------------------
+
+_worker_options: Options | None = None
+
+
+def _start_worker(options: Options) -> None:
+    global _worker_options
+    _worker_options = options
+    # Ctrl-C is the parent's to handle: it stops the pool; workers that
+    # caught it too would each print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    load_models()
+
+
+def _work(job: Job) -> Result:
+    assert _worker_options is not None
+    return process(job, _worker_options)
+
+
+def _pool_context() -> Any:
+    # fork: workers inherit what the parent has imported and start at once.
+    # The parent holds no threads when the pool starts (the progress bar is
+    # refreshed by hand), which is what makes forking safe.
+    if sys.platform == "linux":
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+def _in_order(submitted: Iterator[Any], window: int) -> Iterator[Any]:
+    """Take handles from ``submitted`` (each submitting its work when drawn)
+    and yield their ``.get()`` in order, never more than ``window`` ahead."""
+    pending: deque[Any] = deque()
+    for handle in submitted:
+        pending.append(handle)
+        if len(pending) >= window:
+            yield pending.popleft().get()
+    while pending:
+        yield pending.popleft().get()
+
+
+def run_local(jobs: Iterable[Job], options: Options, workers: int = 1) -> Iterator[Result]:
+    """Results of ``jobs`` in order, from ``workers`` processes (1: this one)."""
+    if workers <= 1:
+        for job in jobs:
+            yield process(job, options)
+        return
+    with _pool_context().Pool(workers, initializer=_start_worker, initargs=(options,)) as pool:
+        handles = (pool.apply_async(_work, (job,)) for job in jobs)
+        yield from _in_order(handles, workers * WINDOW_PER_WORKER)
+
+
+# -- Dask distributed ----------------------------------------------------------
+
+
+class _DaskHandle:
+    def __init__(self, future: Any) -> None:
+        self.future = future
+
+    def get(self) -> list[Result]:
+        return self.future.result()
+
+
+def _batches(jobs: Iterable[Job], size: int) -> Iterator[list[Job]]:
+    iterator = iter(jobs)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _absolute(job: Job) -> Job:
+    from pathlib import Path
+
+    if job.path is None:
+        return job
+    return replace(job, path=str(Path(job.path).resolve()))
+
+
+def run_dask(
+    jobs: Iterable[Job],
+    options: Options,
+    scheduler: str | None = None,
+    workers: int = 1,
+    batch_size: int = DASK_BATCH_SIZE,
+) -> Iterator[Result]:
+    """Results of ``jobs`` in order, computed on a Dask cluster: the one at
+    ``scheduler`` (``tcp://host:port``), or a local one of ``workers``
+    processes started for this run. Workers read the files themselves, so
+    every worker must see them at the same absolute paths."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as missing:  # pragma: no cover - depends on the install
+        raise RuntimeError(
+            "the dask engine needs the 'dask' extra: pip install 'vntasks[dask]'"
+        ) from missing
+
+    cluster = None
+    if scheduler is None:
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+    client = Client(cluster if cluster is not None else scheduler)
+    try:
+        shared = client.scatter(options, broadcast=True)
+        window = max(2, 2 * len(client.scheduler_info().get("workers", {})))
+        handles = (
+            _DaskHandle(client.submit(process_batch, batch, shared, pure=False))
+            for batch in _batches((_absolute(job) for job in jobs), batch_size)
+        )
+        for results in _in_order(handles, window):
+            yield from results
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def run(
+    jobs: Iterable[Job],
+    options: Options,
+    workers: int = 1,
+    engine: Engine = "local",
+    scheduler: str | None = None,
+) -> Iterator[Result]:
+    """Dispatch to the engine asked for; a scheduler address means Dask."""
+    if engine == "dask" or scheduler is not None:
+        return run_dask(jobs, options, scheduler=scheduler, workers=workers)
+    return run_local(jobs, options, workers=workers)

@@ -1,0 +1,74 @@
+"""A progress display for batches: documents done of all, documents per
+second and failures so far, on standard error.
+
+The bar is redrawn by hand after each document rather than by rich's refresh
+thread, so no thread runs while the process pool forks its workers.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+
+from pipeline.batch import Outcome, Summary
+
+Observer = Callable[[Iterable[Outcome]], Iterator[Outcome]]
+
+
+def wanted(flag: bool | None) -> bool:
+    """Show progress when asked, or by default when standard error is a
+    terminal (never in pipes, logs or tests)."""
+    if flag is not None:
+        return flag
+    return sys.stderr.isatty()
+
+
+@contextmanager
+def progress_bar(total: int, enabled: bool) -> Iterator[Observer]:
+    """Yield a wrapper for an outcome stream that advances the bar as the
+    outcomes pass; with ``enabled`` False it passes them on untouched."""
+    if not enabled:
+        yield lambda outcomes: iter(outcomes)
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(
+        TextColumn("extracting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]:.2f} documents/s"),
+        TextColumn("{task.fields[failed]} failed"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        auto_refresh=False,
+        transient=False,
+    )
+    task = bar.add_task("extract", total=total, rate=0.0, failed=0)
+
+    def observe(outcomes: Iterable[Outcome]) -> Iterator[Outcome]:
+        started = time.perf_counter()
+        done = failed = 0
+        for outcome in outcomes:
+            done += 1
+            failed += outcome.error is not None
+            rate = done / max(time.perf_counter() - started, 1e-9)
+            bar.update(task, advance=1, rate=rate, failed=failed)
+            bar.refresh()
+            yield outcome
+
+    with bar:
+        yield observe
+
+
+def summary_line(summary: Summary, seconds: float) -> str:
+    """One line for the end of a batch."""
+    total = summary.ok + len(summary.failed) + summary.skipped
+    processed = summary.ok + len(summary.failed)
+    rate = processed / seconds if seconds > 0 else 0.0
+    line = f"{total} documents: {summary.ok} extracted, {len(summary.failed)} failed"
+    if summary.skipped:
+        line += f", {summary.skipped} already in the output"
+    return line + f", in {seconds:.1f} s ({rate:.2f} documents/s)"

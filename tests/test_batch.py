@@ -1,0 +1,191 @@
+"""Tests for batches (``pipeline.batch``, ``pipeline.parallel``,
+``pipeline.progress``): worker processes give the same bytes as one process,
+error lines keep their place, ``--resume`` carries on after a truncated file
+or an interrupted run, jobs are drawn a window at a time, the progress bar
+stays out of pipes, and a Dask cluster gives the local run's output.
+Inputs are the repository's corpus samples plus files made in a temporary
+folder.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.batch import Done, Summary, read_done, write_lines_file
+from pipeline.cli import app
+from pipeline.parallel import Job, Options, run_local
+from pipeline.progress import summary_line
+
+CORPUS = Path(__file__).parents[1] / "corpus"
+SAMPLES = sorted(str(path) for path in CORPUS.glob("*.txt"))
+
+
+@pytest.fixture()
+def inputs(tmp_path: Path) -> list[str]:
+    """Two samples, a missing file, an empty file, then the last sample: the
+    failures sit between documents that succeed."""
+    empty = tmp_path / "trong.txt"
+    empty.write_text("", encoding="utf-8")
+    return [*SAMPLES[:2], str(tmp_path / "khong-co.txt"), str(empty), SAMPLES[2]]
+
+
+def _run(arguments: list[str]) -> tuple[int, str]:
+    result = CliRunner().invoke(app, ["extract", *arguments])
+    return result.exit_code, result.stderr
+
+
+def test_batch_two_workers_give_the_bytes_of_one(tmp_path: Path, inputs: list[str]) -> None:
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    assert _run([*inputs, "-o", str(one), "--workers", "1"])[0] == 1
+    assert _run([*inputs, "-o", str(two), "--workers", "2"])[0] == 1
+    assert one.read_bytes() == two.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["one.jsonl", "trong.txt", "two.jsonl"]
+
+
+def test_batch_error_lines_keep_their_place(tmp_path: Path, inputs: list[str]) -> None:
+    out = tmp_path / "out.jsonl"
+    _run([*inputs, "-o", str(out), "--workers", "2"])
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [line["document"]["source"] for line in lines] == inputs
+    assert [line.get("error", {}).get("code") for line in lines] == [
+        None, None, "not_found", "empty", None,
+    ]
+
+
+def test_batch_resume_after_truncated_file(tmp_path: Path, inputs: list[str]) -> None:
+    out = tmp_path / "out.jsonl"
+    _run([*inputs, "-o", str(out), "--workers", "1"])
+    whole = out.read_bytes()
+    first_line_end = whole.index(b"\n") + 1
+    # An interrupted run: one whole line, then half of the next.
+    out.write_bytes(whole[: first_line_end + 100])
+    summary = write_lines_file(out, inputs, resume=True, workers=2)
+    assert out.read_bytes() == whole
+    assert (summary.skipped, summary.ok, len(summary.failed)) == (1, 2, 2)
+
+
+def test_batch_resume_skips_error_lines_by_source(tmp_path: Path, inputs: list[str]) -> None:
+    out = tmp_path / "out.jsonl"
+    _run([*inputs, "-o", str(out)])
+    whole = out.read_bytes()
+    summary = write_lines_file(out, inputs, resume=True, workers=1)
+    assert out.read_bytes() == whole
+    assert (summary.skipped, summary.ok, summary.failed) == (5, 0, [])
+
+
+def test_batch_resume_carries_on_from_the_partial_file(
+    tmp_path: Path, inputs: list[str]
+) -> None:
+    out = tmp_path / "out.jsonl"
+    _run([*inputs, "-o", str(out)])
+    whole = out.read_bytes()
+    out.unlink()
+    # Killed mid-run: the output was never renamed into place.
+    two_lines = whole.index(b"\n", whole.index(b"\n") + 1) + 1
+    (tmp_path / "out.jsonl.partial").write_bytes(whole[: two_lines + 7])
+    code, _ = _run([*inputs, "-o", str(out), "--resume"])
+    assert code == 1
+    assert out.read_bytes() == whole
+    assert not (tmp_path / "out.jsonl.partial").exists()
+
+
+def test_batch_read_done(tmp_path: Path) -> None:
+    path = tmp_path / "out.jsonl"
+    lines = [
+        {"document": {"source": "a.txt", "text_sha256": "aa"}, "tasks": []},
+        {"document": {"source": "b.txt"}, "error": {"code": "empty", "message": "…"}},
+    ]
+    whole = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+    path.write_text(whole + '{"document": {"sou', encoding="utf-8")
+    assert read_done(path) == Done({"aa"}, {"b.txt"}, len(whole.encode("utf-8")))
+
+
+def test_batch_read_done_stops_at_a_line_that_is_not_json(tmp_path: Path) -> None:
+    path = tmp_path / "out.jsonl"
+    good = '{"document": {"text_sha256": "aa"}}\n'
+    path.write_text(good + "not json\n" + '{"document": {"text_sha256": "bb"}}\n')
+    assert read_done(path) == Done({"aa"}, set(), len(good))
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--resume"], "--resume needs JSON Lines written to a file with -o"),
+        (["--resume", "-o", "x.csv", "--format", "csv"], "--resume needs JSON Lines"),
+    ],
+)
+def test_batch_resume_usage_errors(arguments: list[str], message: str) -> None:
+    code, stderr = _run([SAMPLES[0], *arguments])
+    assert code == 2
+    assert message in stderr
+
+
+def test_batch_progress_stays_out_of_pipes(tmp_path: Path) -> None:
+    code, stderr = _run([*SAMPLES[:2], "-o", str(tmp_path / "out.jsonl"), "--workers", "1"])
+    assert (code, stderr) == (0, "")
+
+
+def test_batch_progress_when_asked(tmp_path: Path) -> None:
+    arguments = [*SAMPLES[:2], "-o", str(tmp_path / "out.jsonl"), "--workers", "1"]
+    code, stderr = _run([*arguments, "--progress"])
+    assert code == 0
+    assert "documents/s" in stderr
+    assert "2 documents: 2 extracted, 0 failed" in stderr
+
+
+def test_batch_summary_line() -> None:
+    summary = Summary(ok=3, skipped=2)
+    assert summary_line(summary, 2.0) == (
+        "5 documents: 3 extracted, 0 failed, 2 already in the output, in 2.0 s (1.50 documents/s)"
+    )
+
+
+def test_batch_jobs_are_drawn_a_window_at_a_time() -> None:
+    drawn = 0
+
+    def jobs():
+        nonlocal drawn
+        for number in range(1000):
+            drawn += 1
+            yield Job(f"{number}.txt", refusal=("empty", "the file is empty"))
+
+    results = run_local(jobs(), Options(), workers=2)
+    first = next(results)
+    assert first.source == "0.txt"
+    assert drawn <= 2 * 4
+    assert [r.source for r in results] == [f"{n}.txt" for n in range(1, 1000)]
+
+
+DASK_SCRIPT = textwrap.dedent(
+    """
+    import sys
+    from distributed import LocalCluster
+    from pipeline.batch import write_lines_file
+
+    out, inputs = sys.argv[1], sys.argv[2:]
+    with LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster:
+        write_lines_file(
+            __import__("pathlib").Path(out), inputs, scheduler=cluster.scheduler_address
+        )
+    """
+)
+
+
+def test_batch_dask_cluster_gives_the_local_output(tmp_path: Path, inputs: list[str]) -> None:
+    pytest.importorskip("distributed")
+    local, remote = tmp_path / "local.jsonl", tmp_path / "dask.jsonl"
+    write_lines_file(local, inputs, workers=1)
+    # Its own process: Dask leaves event-loop threads behind, and the process
+    # pool of the other tests forks.
+    subprocess.run(
+        [sys.executable, "-c", DASK_SCRIPT, str(remote), *inputs],
+        check=True, capture_output=True, timeout=120,
+    )
+    assert remote.read_bytes() == local.read_bytes()
