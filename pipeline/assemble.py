@@ -35,7 +35,6 @@ from pipeline.tables import Cell, is_header, read_table, split_row
 _SUBJECT_LOOKAHEAD = 20
 # How far into an action a count may stand ("phân công nhiệm vụ cụ thể theo 11 nhóm").
 _COUNT_WINDOW = 6
-_CLAUSE_JOINERS = {",", "và", "cùng", "cho", ":", "(", ")", "-", "–"}
 # Inline list numbers: "(1)", "(iv)", "(a)", "a)", "1)". Typography, not words.
 _ENUMERATOR = re.compile(r"\((?:\d{1,2}|[ivx]{1,4}|[a-zđ])\)\s|(?:\d{1,2}|[a-zđ])\)\s")
 
@@ -88,6 +87,12 @@ class _Frame:
 @cache
 def _structure() -> dict:
     return load_yaml("structure.yaml")
+
+
+@cache
+def _squashed(key: str) -> frozenset[str]:
+    """A structure.yaml word list in the tokens' squashed NORM form."""
+    return frozenset(normalise_string(w).lower().replace(" ", "") for w in _structure()[key])
 
 
 @cache
@@ -179,7 +184,9 @@ class _Assembler:
         for i in range(ts, te):
             text = self.doc[i].text
             if text == ";" or (
-                self.keys[i] == "đồngthời" and i > ts and self.doc[i - 1].text in ",;"
+                self.keys[i] in _squashed("clause_splitters")
+                and i > ts
+                and self.doc[i - 1].text in ",;"
             ):
                 cuts.append(i if text != ";" else i + 1)
             elif i > ts and self.doc[i - 1].text == ":" and self.enumerator_end(i) > i:
@@ -224,7 +231,7 @@ class _Assembler:
         j = start
         while j > ts:
             k = j - 1
-            while k > ts and self.keys[k] in (",", "và"):
+            while k > ts and self.keys[k] in _squashed("list_joiners"):
                 k -= 1
             if k + 1 in ends and ends[k + 1] >= ts and k < j - 0:
                 j = ends[k + 1]
@@ -245,7 +252,7 @@ class _Assembler:
         enumerated = self.enumerator_end(i)
         if enumerated > i:
             return self._opens_clause(enumerated)
-        if self.keys[i] == "đồngthời":
+        if self.keys[i] in _squashed("clause_splitters"):
             return True
         return (
             self.is_verb(i)
@@ -305,7 +312,8 @@ class _Assembler:
                 continue
             if "SUPPORT" in labels and not (
                 # A bare "với" lists partners only where it opens the item.
-                self.keys[i] == "với" and (leads or not self._only_edges_before(ts, i))
+                self.keys[i] in _squashed("opening_partner_words")
+                and (leads or not self._only_edges_before(ts, i))
             ):
                 trig = self.trigger_of(i, ("SUPPORT",))
                 nxt = self._skip_joiners(trig.token_end, te)
@@ -318,8 +326,8 @@ class _Assembler:
                 i = self.trigger_of(i, ("EDGE",)).token_end
                 continue
             token = self.doc[i]
-            if token.is_space or token.is_punct or self.keys[i] in _CLAUSE_JOINERS:
-                if role == "support" and self.keys[i] not in (",", "và"):
+            if token.is_space or token.is_punct or self.keys[i] in _squashed("clause_joiners"):
+                if role == "support" and self.keys[i] not in _squashed("list_joiners"):
                     role = "after_lead"
                 i += 1
                 continue
@@ -370,7 +378,7 @@ class _Assembler:
         return token.text[:1].isupper() and not self.is_verb(i) and not self.triggers_at.get(i)
 
     def _skip_joiners(self, i: int, te: int) -> int:
-        while i < te and (self.doc[i].is_space or self.keys[i] in _CLAUSE_JOINERS):
+        while i < te and (self.doc[i].is_space or self.keys[i] in _squashed("clause_joiners")):
             i += 1
         return i
 
@@ -805,8 +813,16 @@ class _Assembler:
         if deadline is not None:
             flags.append("inherited_deadline")
         return Draft(
-            start, start + len(stripped), list(leads), [], deadline, (p.start, p.end),
-            self.section_path(p), flags, p.level, provisional=not leads,
+            start,
+            start + len(stripped),
+            list(leads),
+            [],
+            deadline,
+            (p.start, p.end),
+            self.section_path(p),
+            flags,
+            p.level,
+            provisional=not leads,
         )
 
     def _assigned(self, ts: int, frame: _Frame) -> bool:
@@ -866,8 +882,11 @@ class _Assembler:
             if token.is_space or token.is_punct or self.deadline_at(i) is not None:
                 i += 1
                 continue
-            if self.keys[i] in _CLAUSE_JOINERS or self.labels_of(i) & {
-                "EDGE", "MODAL", "LEAD", "SUPPORT"
+            if self.keys[i] in _squashed("clause_joiners") or self.labels_of(i) & {
+                "EDGE",
+                "MODAL",
+                "LEAD",
+                "SUPPORT",
             }:
                 i += 1
                 continue
@@ -932,7 +951,11 @@ class _Assembler:
             if i in self.mention_at:
                 mentions.append(self.mention_at[i])
                 i = self.mention_at[i].token_end
-            elif self.doc[i].is_space or self.keys[i] in _CLAUSE_JOINERS or self.keys[i] == ";":
+            elif (
+                self.doc[i].is_space
+                or self.keys[i] in _squashed("clause_joiners")
+                or self.keys[i] == ";"
+            ):
                 i += 1
             else:
                 break
