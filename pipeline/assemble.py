@@ -357,8 +357,9 @@ class _Assembler:
         nxt = self._skip_joiners(trig.token_end, te)
         if nxt in self.mention_at or (nxt < te and self.doc[nxt].text == ":") or nxt >= te:
             return True
-        if not self.is_verb(nxt):
-            # "Phân công cán bộ …": the frame word is the action's own verb.
+        if not self.is_verb(nxt) and not self.doc[nxt].text[:1].isupper():
+            # "Phân công cán bộ …": the frame word is the action's own verb;
+            # a capitalised word is a body the gazetteer does not know.
             return False
         before = [k for k in range(ts, i) if not (self.doc[k].is_space or self.doc[k].is_punct)]
         return not before or bool(leads and leads[-1].token_end == i)
