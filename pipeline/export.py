@@ -16,7 +16,7 @@ from typing import Any
 from pipeline import __version__
 from pipeline.model import Body, Deadline, DocumentResult, Task
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 SCHEMA_FILE = "task-records-v1.schema.json"
 
 
@@ -76,6 +76,7 @@ def to_dict(result: DocumentResult, with_text: bool = False) -> dict[str, Any]:
         "signer": meta.signer,
         "issued_date": _iso(meta.issued_date),
         "text_sha256": meta.text_sha256,
+        "addressees": list(meta.addressees),
     }
     if with_text:
         document["text"] = result.text

@@ -74,6 +74,7 @@ def extract(
         title=meta.title,
         issuer=meta.issuer,
         signer=meta.signer,
+        addressees=meta.addressees,
         issued_date=issued_date,
         text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )

@@ -32,6 +32,7 @@ class Metadata:
     issuer: str | None
     signer: str | None
     issued_date: date | None
+    addressees: tuple[str, ...] = ()
 
 
 @cache
@@ -49,6 +50,7 @@ def _config() -> dict:
         "place_date": re.compile(meta["place_date"], re.MULTILINE),
         "date_after_number": re.compile(meta["date_after_number"], re.IGNORECASE),
         "signing": meta["signing_verbs"],
+        "addressee_line": re.compile(meta["addressee_line"]),
         "header_end": [h.lower() for h in meta["header_end"]],
         "subject_line": [s.lower() for s in meta["subject_line"]],
         "doc_types": structure["doc_types"],
@@ -126,7 +128,7 @@ def extract_metadata(
 
     issuer = _issuer(lines, matches, view)
     signer = _signer(lines, view)
-    return Metadata(doc_type, number, title, issuer, signer, issued)
+    return Metadata(doc_type, number, title, issuer, signer, issued, _addressees(lines))
 
 
 def _reported_number(view: str) -> re.Match[str] | None:
@@ -169,6 +171,24 @@ def _issuer(lines: list[str], matches: Matches | None, view: str) -> str | None:
             if mention.kind == "body" and mention.token_end in assign_starts:
                 return mention.text
     return None
+
+
+def _addressees(lines: list[str]) -> tuple[str, ...]:
+    """Whom a Công văn or Công điện addresses: the text after "Kính gửi:" and
+    the list lines under it (or under "… điện:"). The guide gives tasks no
+    lead from this list, so it is reported, not inherited."""
+    cfg = _config()
+    for i, line in enumerate(lines[: _HEADER_LINES + 10]):
+        found = cfg["addressee_line"].match(line)
+        if found is None:
+            continue
+        names = [found["inline"].strip(" ;,.")] if found["inline"] else []
+        for item in lines[i + 1 :]:
+            if not item.startswith(("-", "+", "•")):
+                break
+            names.append(item.lstrip("-+• ").strip(" ;,."))
+        return tuple(name for name in names if name)
+    return ()
 
 
 def _proper_words(words: list[str]) -> list[str]:

@@ -86,6 +86,7 @@ class DocumentMeta:
     signer: str | None
     issued_date: date | None
     text_sha256: str
+    addressees: tuple[str, ...] = ()
 
 
 @dataclass

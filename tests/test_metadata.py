@@ -180,3 +180,24 @@ def test_metadata_date_after_number_with_blank_lines_before() -> None:
 
 def test_metadata_seed_signer(seed_meta) -> None:
     assert seed_meta.signer == "Hoàng Trung Hải"
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        # 05_cd-227 / 17_cd-96: the list under "… điện:".
+        (
+            "BỘ XÂY DỰNG điện:\n\n- Tổng Công ty Đường sắt Việt Nam;\n\n- Ban Quản lý Dự án 85;\n\n"
+            "Thời gian qua, mưa lũ đã gây thiệt hại.",
+            ("Tổng Công ty Đường sắt Việt Nam", "Ban Quản lý Dự án 85"),
+        ),
+        # 16_cv-6316: the addressee on the "Kính gửi:" line itself.
+        (
+            "Kính gửi: Thủ trưởng các cơ quan tham mưu, quản lý nhà nước thuộc Bộ.\n\nThực hiện …",
+            ("Thủ trưởng các cơ quan tham mưu, quản lý nhà nước thuộc Bộ",),
+        ),
+        ("KẾ HOẠCH\n\nTriển khai thi hành Luật.", ()),
+    ],
+)
+def test_metadata_addressees(header: str, expected: tuple[str, ...]) -> None:
+    assert extract_metadata(header).addressees == expected
