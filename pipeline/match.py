@@ -107,6 +107,7 @@ class PhraseSet:
 class _Gazetteer:
     heads: PhraseSet
     single_syllable_heads: frozenset[str]
+    heads_need_name: frozenset[str]
     head_abbreviations: PhraseSet
     standalone: PhraseSet
     posts: PhraseSet
@@ -135,10 +136,12 @@ def _gazetteer() -> _Gazetteer:
     return _Gazetteer(
         heads=PhraseSet(heads, case_sensitive=True),
         single_syllable_heads=frozenset(h for h in heads if " " not in h),
+        heads_need_name=frozenset(normalise_string(h) for h in data["heads_need_name"]),
         head_abbreviations=PhraseSet(data["head_abbreviations"], case_sensitive=True),
         # "Bí thư tỉnh ủy": party committees are often written in lower case.
         standalone=PhraseSet(data["standalone"]),
-        posts=PhraseSet(data["posts"], case_sensitive=True),
+        # Posts are often written in lower case mid-sentence ("thủ trưởng các sở").
+        posts=PhraseSet(data["posts"]),
         posts_alone=PhraseSet(data["posts_alone"], case_sensitive=True),
         honorifics=PhraseSet(data["honorifics"], case_sensitive=True),
         connectors=frozenset(data["name_connectors"]),
@@ -346,7 +349,8 @@ class _BodyScanner:
                 # "Ban cũng …": the follower may be glued to a frame word.
                 return k, "backref", self.keys[i]
             single = k == i + 1 and self.doc[i].text in gaz.single_syllable_heads
-            if abbreviation or not single:
+            generic = normalise_string(self.doc[i:k].text) in gaz.heads_need_name
+            if abbreviation or not (single or generic):
                 return k, "body", head
         return i, "", None
 
