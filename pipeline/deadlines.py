@@ -125,6 +125,7 @@ class _Grammar:
     issue_anchor: re.Pattern[str]
     joiner: re.Pattern[str]
     from_joiner: re.Pattern[str]
+    clause_openers: frozenset[str]
     past: re.Pattern[str]
     bare_periodic_next: re.Pattern[str]
     op_before: re.Pattern[str]
@@ -514,8 +515,10 @@ def _grammar() -> _Grammar:
     )
     verbs = _words(d["completion_verbs"])
     ev = d["event"]
+    this = _words(d["demonstratives"])
     issue_anchor = re.compile(
-        rf"(?:{_words(d['issue_date_anchors'])})(?:\s+(?:{cited_types})\s+này)?{_E}", _FLAGS
+        rf"(?:{_words(d['issue_date_anchors'])})(?:\s+(?:{cited_types})\s+(?:{this}))?{_E}",
+        _FLAGS,
     )
     lookup = {
         "op_kind": op_kind,
@@ -587,7 +590,12 @@ def _grammar() -> _Grammar:
         ),
         issue_anchor=issue_anchor,
         joiner=re.compile(rf"^\s*(?:(?:{joiners})\s*)*$", _FLAGS),
-        from_joiner=re.compile(rf"^\s*,?\s*(?:và\s+)?(?:(?:{verbs}|duy trì){_E}\s*)*$", _FLAGS),
+        from_joiner=re.compile(
+            rf"^\s*,?\s*(?:(?:{_words(d['from_link_words'])})\s+)?"
+            rf"(?:(?:{verbs}|{_words(d['from_link_verbs'])}){_E}\s*)*$",
+            _FLAGS,
+        ),
+        clause_openers=frozenset(["", *d["clause_opening_words"]]),
         past=re.compile(rf"{_B}(?:{_words(d['not_deadlines']['past_markers'])}){_E}", _FLAGS),
         bare_periodic_next=re.compile(
             rf"\s*(?:\(\s*)?(?:{_words(rec['bare_periodic_before'])}){_E}", _FLAGS
@@ -1251,7 +1259,7 @@ def _is_past(text: str, atom: _Atom, gr: _Grammar) -> bool:
     # when the clause after it is in the past; "chậm nhất"/"trước" never are.
     if gr.op_kind.get(_key(atom.op or "")) in ("before", "by", "until"):
         return False
-    if text[left : atom.start].strip(" -+*•").lower() in ("", "riêng", "trong đó"):
+    if text[left : atom.start].strip(" -+*•").lower() in gr.clause_openers:
         right = atom.end
         while right < len(text) and text[right] not in ";.\n|":
             right += 1

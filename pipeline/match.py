@@ -114,6 +114,7 @@ class _Gazetteer:
     posts_alone: PhraseSet
     honorifics: PhraseSet
     connectors: frozenset[str]
+    group_joiners: frozenset[str]
     suffixes: PhraseSet
     localities: PhraseSet
     group_openers: PhraseSet
@@ -145,6 +146,7 @@ def _gazetteer() -> _Gazetteer:
         posts_alone=PhraseSet(data["posts_alone"], case_sensitive=True),
         honorifics=PhraseSet(data["honorifics"], case_sensitive=True),
         connectors=frozenset(data["name_connectors"]),
+        group_joiners=frozenset(data["group_joiners"]),
         suffixes=PhraseSet(data["name_suffixes"], case_sensitive=True),
         localities=PhraseSet(data["localities"]),
         group_openers=PhraseSet(data["group_openers"]),
@@ -369,7 +371,7 @@ class _BodyScanner:
             return body_end if body_end > k else i
         while end < self.n:
             sep = end
-            if self.doc[sep].text not in (",", "và"):
+            if self.doc[sep].text not in gaz.group_joiners:
                 break
             nxt = sep + 1
             nxt = (
@@ -383,7 +385,7 @@ class _BodyScanner:
 
     def _group_list(self, k: int) -> int:
         end = self._at(self.gaz.group_nouns, k)
-        while end > k and end < self.n and self.doc[end].text in (",", "và"):
+        while end > k and end < self.n and self.doc[end].text in self.gaz.group_joiners:
             more = self._at(self.gaz.group_nouns, end + 1)
             if more == end + 1:
                 break
