@@ -125,6 +125,7 @@ class _Grammar:
     issue_anchor: re.Pattern[str]
     joiner: re.Pattern[str]
     from_joiner: re.Pattern[str]
+    union_joiner: re.Pattern[str]
     clause_openers: frozenset[str]
     past: re.Pattern[str]
     bare_periodic_next: re.Pattern[str]
@@ -595,6 +596,7 @@ def _grammar() -> _Grammar:
             rf"(?:(?:{verbs}|{_words(d['from_link_verbs'])}){_E}\s*)*$",
             _FLAGS,
         ),
+        union_joiner=re.compile(rf"^\s*(?:{_words(d['period_union_joiners'])})\s+$", _FLAGS),
         clause_openers=frozenset(["", *d["clause_opening_words"]]),
         past=re.compile(rf"{_B}(?:{_words(d['not_deadlines']['past_markers'])}){_E}", _FLAGS),
         bare_periodic_next=re.compile(
@@ -1107,6 +1109,9 @@ def _combine(
         and gr.from_joiner.match(gap)
     ):
         return _span_of(first, second, first.value, "ongoing", text)
+    union = _union(first, second, gap, gr)
+    if union is not None:
+        return _span_of(first, second, union, "period", text)
     if rec is None or not gr.joiner.match(gap) or "\n" in gap:
         return None
     other = second if rec is first else first
@@ -1164,6 +1169,21 @@ def _combine(
         "recurring", due=due, rrule=_rrule(freq, interval, **by), warnings=warnings
     )
     return _span_of(first, second, value, "recurring", text)
+
+
+def _union(first: _Atom, second: _Atom, gap: str, gr: _Grammar) -> DeadlineValue | None:
+    """ "Quý IV/2025 và quý I/2026": one period from the first's start to the
+    second's end; two periods that do not follow each other stay apart."""
+    a, b = first.value, second.value
+    if a.kind != "period" or b.kind != "period" or a.due is None or b.due is None:
+        return None
+    if a.start is None or first.merged or second.merged or second.op is not None:
+        return None
+    if not gr.union_joiner.match(gap):
+        return None
+    if b.due <= a.due or (b.start is not None and b.start <= a.due):
+        return None
+    return DeadlineValue("period", due=b.due, start=a.start, warnings=a.warnings + b.warnings)
 
 
 def _span_of(first: _Atom, second: _Atom, value: DeadlineValue, name: str, text: str) -> _Atom:
