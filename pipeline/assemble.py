@@ -33,6 +33,8 @@ from pipeline.segment import Paragraph
 from pipeline.tables import Cell, is_header, read_table, split_row
 
 _SUBJECT_LOOKAHEAD = 20
+# Words allowed between a count noun and "sau" ("nhiệm vụ trọng tâm sau").
+_LIST_CLOSER_WINDOW = 4
 # How far into an action a count may stand ("phân công nhiệm vụ cụ thể theo 11 nhóm").
 _COUNT_WINDOW = 6
 # Inline list numbers: "(1)", "(iv)", "(a)", "a)", "1)". Typography, not words.
@@ -105,6 +107,15 @@ def _starts_with_any(text: str, key: str) -> bool:
     return any(lowered.startswith(word) for word in _structure()[key])
 
 
+def _without_topic_opener(heading: str) -> str:
+    """ "1. Về đánh giá tình hình …" names its section by what follows "Về"."""
+    lowered = heading.lower()
+    for word in _structure()["topic_openers"]:
+        if lowered.startswith(word + " "):
+            return heading[len(word) + 1 :].lstrip()
+    return heading
+
+
 class _Assembler:
     def __init__(
         self, doc: Doc, paragraphs: list[Paragraph], matches: Matches, deadlines: list[Phrase]
@@ -126,6 +137,8 @@ class _Assembler:
         self.group_deadline: dict[int, Phrase] = {}
         self.verb_headings: set[int] = set()
         self.intro_leads: list[BodyRef] = []
+        self.intro_deadline: Phrase | None = None
+        self.intro_item_level: int | None = None
         self.last_header: list[Cell] | None = None
         self.has_children = self._headings()
 
@@ -214,6 +227,9 @@ class _Assembler:
         line ("5. Nhiệm vụ về … a) Bộ Khoa học và Công nghệ: (1) …"): at the
         first body followed by ":" (a later one is an object: "… chỉ đạo các
         cơ quan báo chí:"); otherwise at ``ts``."""
+        topic_end = self._topic_end(ts, te)
+        if topic_end is not None:
+            return topic_end
         start = ts
         for i in range(ts, te):
             if self.labels_of(i) & {"ASSIGN", "LEAD", "MODAL", "SUPPORT"}:
@@ -238,6 +254,19 @@ class _Assembler:
             else:
                 break
         return j
+
+    def _topic_end(self, ts: int, te: int) -> int | None:
+        """After a topic heading written inside the line ("3. Về đề nghị sửa
+        đổi Nghị quyết …: giao Bộ Nông nghiệp và Môi trường chủ trì …"): the
+        topic restates what was asked, the order follows the colon."""
+        first = self.enumerator_end(ts)
+        if first >= te or self.keys[first] not in _squashed("topic_openers"):
+            return None
+        for i in range(first + 1, te - 1):
+            if self.doc[i].text == ":":
+                nxt = self._skip_joiners(i + 1, te)
+                return nxt if nxt < te else None
+        return None
 
     def enumerator_end(self, i: int) -> int:
         """End of an inline list number at token ``i`` ("(1)", "(ii)", "a)"), or ``i``."""
@@ -443,7 +472,24 @@ class _Assembler:
                         if f > j:
                             return f
                     return te
+            if self._announces_list(i, te):
+                return te
         return None
+
+    def _announces_list(self, i: int, te: int) -> bool:
+        """ "… cần tập trung một số nhiệm vụ trọng tâm sau:": a count with no
+        number, naming the list that follows rather than a task."""
+        q = _phrases("count_quantifiers").longest_at(self.keys, i)
+        if q <= i:
+            return False
+        k = _phrases("count_nouns").longest_at(self.keys, q)
+        if k <= q:
+            return False
+        for j in range(k, min(te, k + _LIST_CLOSER_WINDOW)):
+            c = _phrases("list_closers").longest_at(self.keys, j)
+            if c > j:
+                return all(t.is_punct or t.is_space for t in self.doc[c:te])
+        return False
 
     # -- bodies --------------------------------------------------------
     def resolve(self, mentions: list[Mention]) -> list[BodyRef]:
@@ -486,8 +532,13 @@ class _Assembler:
         return " > ".join(self.text[h.start : h.end][:120] for h in heads)
 
     def section_kind(self, p: Paragraph) -> str:
-        for a in self.ancestors(p):
-            heading = self.content(a).strip()
+        own = self.content(p).strip()
+        topic = _without_topic_opener(own)
+        # "Về tồn tại, hạn chế: Ban Chỉ đạo … chỉ ra …": a topic written
+        # inside the line names its part as a heading would.
+        inline = [p] if topic != own and ":" in topic else []
+        for a in inline + self.ancestors(p):
+            heading = _without_topic_opener(self.content(a).strip())
             if _starts_with_any(heading, "non_task_sections"):
                 return "none"
             if _starts_with_any(heading, "aims_sections"):
@@ -527,6 +578,12 @@ class _Assembler:
                 self.apply_labels(label_block, pending)
                 label_block, pending = [], []
             pending = [d for d in pending if d.level <= p.level]
+            if p.marker is not None and (self.intro_leads or self.intro_deadline):
+                if self.intro_item_level is None:
+                    self.intro_item_level = p.level
+                elif p.level < self.intro_item_level:
+                    # "III. …" after the items of an intro in part II ends them.
+                    self.intro_leads, self.intro_deadline = [], None
             kind = self.section_kind(p)
             if kind == "none" or self._is_formality(p):
                 continue
@@ -538,6 +595,13 @@ class _Assembler:
                 # any other plain line ends that list.
                 ends_intro = self.content(p).rstrip().endswith(":")
                 self.intro_leads = self.heading_leads.get(p.index, []) if ends_intro else []
+                # Only a line that names who acts dates the list after it:
+                # "Từ nay đến ngày 19/12 chỉ còn 01 tháng, … Thủ tướng yêu
+                # cầu:" gives the background, not a deadline.
+                self.intro_deadline = (
+                    self.group_deadline.get(p.index) if ends_intro and self.intro_leads else None
+                )
+                self.intro_item_level = None
         if label_block:
             self.apply_labels(label_block, pending)
         if table:
@@ -651,6 +715,8 @@ class _Assembler:
         inherited_leads, inherited_deadline, verb_heading = self.inherited(p)
         if p.marker is not None and not inherited_leads:
             inherited_leads = self.intro_leads
+        if p.marker is not None and inherited_deadline is None:
+            inherited_deadline = self.intro_deadline
         is_heading = p.index in self.has_children
         content = self.content(p).rstrip()
         new: list[Draft] = []
@@ -707,7 +773,7 @@ class _Assembler:
                     if own:
                         context_leads = own
                         self.remember(own)
-                    if deadlines and own:
+                    if deadlines and (own or paragraph_leads):
                         # "Các quận, huyện … có 3 nhóm nhiệm vụ cần thực hiện ngay
                         # trong năm 2018": a body's count dates its items; a count
                         # about the plan itself ("Kế hoạch … 2 nội dung") does not.
@@ -770,15 +836,46 @@ class _Assembler:
                 if own:
                     self.remember(own)
         if content.endswith(":"):
-            leads = context_leads or paragraph_leads or self.resolve(self._heading_bodies(p))
+            leads = (
+                context_leads
+                or paragraph_leads
+                or self.resolve(self._heading_bodies(p))
+                or self.resolve(self._intro_subjects(p))
+            )
             if leads:
                 self.heading_leads[p.index] = leads
+            if group_deadline is inherited_deadline and new and p.sentences:
+                # "Đề nghị Thường trực Tỉnh ủy tập trung thực hiện … trong 02
+                # tháng cuối năm 2025 …, trong đó lưu ý:": the task that
+                # introduces the items dates each of them (guide: a deadline
+                # stated for a group). A date in a line that gives no task
+                # ("Từ nay đến ngày 19/12 chỉ còn 01 tháng, … yêu cầu:") is
+                # background.
+                last = new[-1]
+                if (
+                    last.sentence == (p.sentences[-1].start, p.sentences[-1].end)
+                    and last.deadline is not None
+                    and "inherited_deadline" not in last.flags
+                ):
+                    group_deadline = last.deadline
             if group_deadline is not None and group_deadline is not inherited_deadline:
                 self.group_deadline[p.index] = group_deadline
             if not new and self._first_is_verb(p):
                 self.verb_headings.add(p.index)
         elif is_heading and (context_leads or (paragraph_leads and not new)):
             self.heading_leads[p.index] = context_leads or paragraph_leads
+        if (
+            is_heading
+            and not new
+            and group_deadline is inherited_deadline
+            and len(p.sentences) == 1
+            and ":" not in content
+        ):
+            # "2. Về nhiệm vụ trọng tâm từ nay đến tháng 6/2027": a heading's
+            # deadline is stated for the group under it (guide).
+            stated = [d for d in self.deadlines if p.content_start <= d.start < p.end]
+            if stated:
+                self.group_deadline[p.index] = stated[0]
         if is_heading and not new and p.marker is not None and self._first_is_verb(p):
             # "3.1. Tham gia góp ý kiến vào dự thảo …" over items that name
             # only objects: each item is a task (guide).
@@ -893,6 +990,39 @@ class _Assembler:
                 continue
             return False
         return True
+
+    def _intro_subjects(self, p: Paragraph) -> list[Mention]:
+        """The subject of a line introducing a list when an adverbial opens it
+        ("Quán triệt …; căn cứ vào …, Văn phòng Trung ương Đảng và các văn
+        phòng tỉnh ủy, thành ủy cụ thể hoá …, trong đó, cần tập trung một số
+        nhiệm vụ trọng tâm sau:"): bodies after a comma and before a verb."""
+        if not p.sentences:
+            return []
+        last = p.sentences[-1]
+        ts, te = self.token_range(last.start, last.end)
+        for j in range(ts + 1, te):
+            if j not in self.mention_at or self.doc[j - 1].text != ",":
+                continue
+            group: list[Mention] = []
+            k = j
+            while k < te and k in self.mention_at and self.mention_at[k].kind != "backref":
+                group.append(self.mention_at[k])
+                k = self._skip_list_joiners(self.mention_at[k].token_end, te)
+            # The tagger splits some verbs in two ("cụ thể" A + "hoá" V).
+            verb_next = self.is_verb(k) or (
+                self.doc[k].tag_ == "A" and k + 1 < te and self.is_verb(k + 1)
+            )
+            if group and k < te and (
+                verb_next or self.labels_of(k) & {"LEAD", "MODAL"}
+            ) and not self.labels_of(k) & {"ASSIGN"}:
+                # Whoever stands before "yêu cầu:" is the requester.
+                return group
+        return []
+
+    def _skip_list_joiners(self, i: int, te: int) -> int:
+        while i < te and (self.doc[i].is_space or self.keys[i] in _squashed("list_joiners")):
+            i += 1
+        return i
 
     def _heading_bodies(self, p: Paragraph) -> list[Mention]:
         ts, te = self.token_range(p.content_start, p.end)

@@ -225,13 +225,6 @@ def test_assemble_count_gives_deadline_to_following_items() -> None:
     assert all("inherited_deadline" in t.flags for t in result.tasks)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a count ending in ':' does not pass its deadline to the dash items below it "
-    "(both get None instead of 2018-12-31), and the item '- Phân công cán bộ …' loses its "
-    "verb ('phân công' is read as an ASSIGN frame): description 'cán bộ phụ trách hộ gia "
-    "đình', no lead",
-)
 def test_assemble_count_with_list_gives_deadline() -> None:
     text = ("Các quận, huyện, thị ủy có 3 nhóm nhiệm vụ cần thực hiện ngay trong năm 2018:\n"
             "- Tổ chức tiếp dân định kỳ.\n- Phân công cán bộ phụ trách hộ gia đình.\n")
@@ -285,3 +278,65 @@ def test_assemble_no_tasks_in_formalities() -> None:
             "Thực hiện Kế hoạch số 14-KH/TU ngày 29/7/2025 của Ban Thường vụ Tỉnh ủy;\n"
             "Nơi nhận:\n- Như trên;\n- Lưu: VT.\n")
     assert _run(text).tasks == []
+
+
+# Layouts of Thông báo kết luận and Kết luận (08_tb-634, 13_kl-07, 02_tb-624).
+def test_assemble_topic_before_colon_is_not_the_task() -> None:
+    text = ("III. Về các kiến nghị của tỉnh\n"
+            "3. Về đề nghị sửa đổi Nghị quyết số 66.4/2025/NQ-CP về thủ tục chuyển mục đích "
+            "sử dụng rừng: giao Bộ Nông nghiệp và Môi trường chủ trì, phối hợp với các cơ quan "
+            "liên quan nghiên cứu, đề xuất phương án xử lý theo quy định.\n")
+    assert _rows(text, date(2025, 11, 22)) == [
+        ("nghiên cứu, đề xuất phương án xử lý theo quy định",
+         ["Bộ Nông nghiệp và Môi trường"], ["các cơ quan liên quan"], None),
+    ]
+
+
+def test_assemble_inline_assessment_topic_gives_no_task() -> None:
+    text = ("Về tồn tại, hạn chế: Ban Chỉ đạo của Chính phủ thẳng thắn chỉ ra những hạn chế "
+            "cần khắc phục.\n")
+    assert _rows(text, date(2025, 11, 22)) == []
+
+
+def test_assemble_intro_subject_after_adverbial_leads_the_items() -> None:
+    text = ("2. Về nhiệm vụ trọng tâm\n"
+            "Quán triệt sâu sắc ý kiến chỉ đạo; căn cứ vào phương hướng đã nêu trong Báo cáo, "
+            "Văn phòng Trung ương Đảng và các văn phòng tỉnh uỷ, thành uỷ cụ thể hoá để tổ chức "
+            "thực hiện, trong đó, cần tập trung một số nhiệm vụ trọng tâm sau:\n"
+            "(1) Nâng cao chất lượng công tác tham mưu, tổng hợp.\n"
+            "(2) Thực hiện nghiêm các quy định về bảo vệ bí mật thông tin.\n")
+    rows = _rows(text, date(2025, 12, 1))
+    leads = ["Văn phòng Trung ương Đảng", "các văn phòng tỉnh uỷ, thành uỷ"]
+    assert ("Nâng cao chất lượng công tác tham mưu, tổng hợp", leads, [], None) in rows
+    assert ("Thực hiện nghiêm các quy định về bảo vệ bí mật thông tin", leads, [], None) in rows
+
+
+def test_assemble_heading_deadline_dates_its_items() -> None:
+    text = ("2. Về nhiệm vụ trọng tâm từ nay đến tháng 6/2027\n"
+            "Văn phòng Trung ương Đảng cần tập trung một số nhiệm vụ sau:\n"
+            "(1) Nâng cao chất lượng công tác tham mưu.\n")
+    rows = _rows(text, date(2025, 12, 1))
+    assert rows == [("Nâng cao chất lượng công tác tham mưu", ["Văn phòng Trung ương Đảng"], [],
+                     "2027-06-30")]
+
+
+def test_assemble_intro_task_dates_its_items_until_a_higher_heading() -> None:
+    text = ("II. NHIỆM VỤ\n"
+            "Đề nghị Thường trực Tỉnh ủy tập trung chỉ đạo thực hiện các nhiệm vụ trong 02 "
+            "tháng cuối năm 2025 và những tháng đầu năm 2026, trong đó lưu ý:\n"
+            "1. Đổi mới tư duy, tầm nhìn phát triển.\n"
+            "III. KIẾN NGHỊ\n"
+            "1. Bộ Xây dựng rà soát hồ sơ dự án.\n")
+    rows = _rows(text, date(2025, 11, 22))
+    assert ("Đổi mới tư duy, tầm nhìn phát triển", ["Thường trực Tỉnh ủy"], [],
+            "2026-03-31") in rows
+    assert ("rà soát hồ sơ dự án", ["Bộ Xây dựng"], [], None) in rows
+
+
+def test_assemble_background_date_before_a_request_dates_nothing() -> None:
+    text = ("Từ nay đến ngày 19 tháng 12 năm 2025 chỉ còn 01 tháng, thời gian rất gấp, "
+            "Thủ tướng Chính phủ yêu cầu:\n"
+            "1. Bộ Xây dựng rà soát danh mục các dự án.\n")
+    assert _rows(text, date(2025, 11, 20)) == [
+        ("rà soát danh mục các dự án", ["Bộ Xây dựng"], [], None),
+    ]

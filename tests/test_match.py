@@ -75,6 +75,11 @@ BODIES = [
       ("Ủy ban nhân dân các địa phương", "body")]),
     # 14_tb-432
     ("Bộ Y tế, Bộ GD&ĐT", [("Bộ Y tế", "body"), ("Bộ GD&ĐT", "body")]),
+    # 13_kl-07 (old-style tone placement)
+    ("Văn phòng Trung ương Đảng và các văn phòng tỉnh uỷ, thành uỷ cụ thể hoá",
+     [("Văn phòng Trung ương Đảng", "body"), ("các văn phòng tỉnh uỷ, thành uỷ", "group")]),
+    ("Đề nghị thường trực các tỉnh uỷ, thành uỷ tiếp tục quan tâm",
+     [("thường trực các tỉnh uỷ, thành uỷ", "post")]),
     # 18_kh-7360
     pytest.param(
         "- Cơ quan thực hiện: Sở Tư pháp; Báo và Phát thanh Truyền hình Lai Châu và các sở, ngành",
