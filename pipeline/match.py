@@ -365,10 +365,13 @@ class _BodyScanner:
         if k == i:
             return i
         end = self._at(gaz.group_nouns, k)
+        body_end, _, _ = self.scan_body(k)
+        if body_end > end:
+            # "các Sở Tư pháp", "Các Vụ Thị trường ngoài nước": an opener
+            # before a named body (the noun is a group noun too).
+            return body_end
         if end == k:
-            # "các Sở Tư pháp": an opener before a real body.
-            body_end, _, _ = self.scan_body(k)
-            return body_end if body_end > k else i
+            return i
         while end < self.n:
             sep = end
             if self.doc[sep].text not in gaz.group_joiners:

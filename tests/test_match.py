@@ -75,6 +75,11 @@ BODIES = [
       ("Ủy ban nhân dân các địa phương", "body")]),
     # 14_tb-432
     ("Bộ Y tế, Bộ GD&ĐT", [("Bộ Y tế", "body"), ("Bộ GD&ĐT", "body")]),
+    # 34_ct-bct: a ministry's departments as a group, and an opener before a named one
+    ("- Phối hợp với các Vụ, Cục trong Bộ và các Bộ, ngành liên quan phân tích",
+     [("các Vụ, Cục trong Bộ", "group"), ("các Bộ, ngành liên quan", "group")]),
+    ("1. Các Vụ, Cục, Tập đoàn kinh tế, Tổng Công ty Nhà nước, Công ty nghiêm túc thực hiện",
+     [("Các Vụ, Cục, Tập đoàn kinh tế, Tổng Công ty Nhà nước, Công ty", "group")]),
     # 13_kl-07 (old-style tone placement)
     ("Văn phòng Trung ương Đảng và các văn phòng tỉnh uỷ, thành uỷ cụ thể hoá",
      [("Văn phòng Trung ương Đảng", "body"), ("các văn phòng tỉnh uỷ, thành uỷ", "group")]),
