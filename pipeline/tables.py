@@ -53,18 +53,20 @@ def split_row(text: str, start: int, end: int) -> list[Cell]:
 
 
 def column_fields(header: list[Cell]) -> dict[int, str]:
-    """Which field each header cell holds; the first column wins a field."""
-    mapping: dict[int, str] = {}
-    taken: set[str] = set()
+    """Which field each header cell holds. Where two columns could hold one
+    field, the one named by the earlier entry of ``table_columns`` wins
+    ("Cơ quan chủ trì" over "Người đứng đầu chịu trách nhiệm", 15_cv-6225),
+    then the first column."""
+    best: dict[str, tuple[int, int]] = {}  # field -> (rank, column)
+    columns = _columns()
     for index, cell in enumerate(header):
         label = normalise_string(cell.text).lower()
-        for words, field in _columns():
+        for rank, (words, field) in enumerate(columns):
             if words in label:
-                if field not in taken:
-                    mapping[index] = field
-                    taken.add(field)
+                if field not in best or rank < best[field][0]:
+                    best[field] = (rank, index)
                 break
-    return mapping
+    return {index: field for field, (_, index) in sorted(best.items(), key=lambda f: f[1][1])}
 
 
 _HEADER_CELL_MAX = 80

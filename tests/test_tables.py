@@ -49,6 +49,11 @@ HEADERS = [
     # 15_cv-6225
     ("TT | Nhiệm vụ | Đơn vị chủ trì | Sản phẩm | Thời hạn",
      {1: "description", 2: "lead", 3: "product", 4: "deadline"}),
+    # 15_cv-6225, Phụ lục as written: the head who answers for a task is not
+    # its lead when a "Cơ quan chủ trì" column names the body.
+    ("STT | Tên nhiệm vụ | Người đứng đầu chịu trách nhiệm | Cơ quan chủ trì | Cơ quan phối hợp "
+     "| Kết quả thực hiện | Thời hạn hoàn thành",
+     {1: "description", 3: "lead", 4: "support", 5: "product", 6: "deadline"}),
     # 10_nq-1339
     ("TT | Tên văn bản | Cơ quan trình | Cơ quan soạn thảo | Tiến độ",
      {1: "description", 2: "lead", 4: "deadline"}),
