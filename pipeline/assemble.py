@@ -147,8 +147,10 @@ class _Assembler:
         text below a line that does not end like a sentence. Label lines
         ("Đơn vị chủ trì: …") below an item do not make it a heading."""
         headings: set[int] = set()
+        # The recipients' list after the last item is not that item's content.
+        tails = self._tail_regions()
         for p in self.paragraphs:
-            if p.parent is None:
+            if p.parent is None or any(a <= p.start < b for a, b in tails):
                 continue
             parent = self.paragraphs[p.parent]
             if p.marker is not None and self.is_label(p) is None:

@@ -257,20 +257,22 @@ class _BodyScanner:
                 return k
         return j
 
-    def _name(self, i: int) -> int:
-        """Capitalised name tokens from ``i``, with connectors between them."""
+    def _name(self, i: int, started: bool = False) -> int:
+        """Capitalised name tokens from ``i``, with connectors between them;
+        ``started`` when the token before ``i`` already holds part of the name
+        (a head glued to its first word: "Bộ Văn hóa" + ", Thể thao …")."""
         j = i
         while j < self.n:
             token = self.doc[j]
             if _is_cap(token) and not self._is_trigger(j):
                 j += 1
                 continue
-            if j > i:
+            if j > i or started:
                 k = self._lower_run(j)
                 if k > j:
                     j = k
                     continue
-            if j > i and token.text in self.gaz.connectors and j + 1 < self.n:
+            if (j > i or started) and token.text in self.gaz.connectors and j + 1 < self.n:
                 nxt = j + 1
                 if self.doc[nxt].is_space:
                     break
@@ -289,6 +291,7 @@ class _BodyScanner:
             or self._at(gaz.standalone, i) > i
             or self._at(gaz.posts, i) > i
             or self._at(gaz.head_abbreviations, i) > i
+            or self._merged_head(i)
         )
 
     def _tail(self, j: int) -> int:
@@ -335,7 +338,7 @@ class _BodyScanner:
         if k > i:
             return self._tail(self._name(k)), "body", None
         if self._merged_head(i):
-            return self._tail(self._name(i + 1)), "body", None
+            return self._tail(self._name(i + 1, started=True)), "body", None
         k = self._at(gaz.heads, i)
         abbreviation = False
         if k == i:

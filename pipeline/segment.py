@@ -18,6 +18,7 @@ from pipeline.normalise import NormalisedText
 from pipeline.resources import load_yaml
 
 _ROMAN = "IVXLC"
+_BULLET_STYLES = ("dash", "plus")
 
 
 @dataclass
@@ -105,6 +106,13 @@ def segment(view: NormalisedText) -> list[Paragraph]:
             stack.append((style, index))
             level = len(stack)
         else:
+            if not is_table_row:
+                # Prose after a bulleted list ends the list: a "-" list
+                # of addressees ("Kính gửi: - …") must not make the "1." of
+                # the body's outline nest under its last bullet. Numbered
+                # levels stay open across prose.
+                while stack and stack[-1][0] in _BULLET_STYLES:
+                    stack.pop()
             parent = stack[-1][1] if stack else None
             level = len(stack) + 1
         start, end = view.to_original(v_start, v_end)

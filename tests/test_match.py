@@ -80,6 +80,11 @@ BODIES = [
      [("các Vụ, Cục trong Bộ", "group"), ("các Bộ, ngành liên quan", "group")]),
     ("1. Các Vụ, Cục, Tập đoàn kinh tế, Tổng Công ty Nhà nước, Công ty nghiêm túc thực hiện",
      [("Các Vụ, Cục, Tập đoàn kinh tế, Tổng Công ty Nhà nước, Công ty", "group")]),
+    # 15_cv-6225: underthesea glues "Bộ Văn hóa" into one word; the name goes on
+    ("Trước tình hình đó, Bộ Văn hóa, Thể thao và Du lịch yêu cầu:",
+     [("Bộ Văn hóa, Thể thao và Du lịch", "body")]),
+    ("1. Thủ trưởng các cơ quan, đơn vị được giao nhiệm vụ",
+     [("Thủ trưởng các cơ quan, đơn vị được giao nhiệm vụ", "post")]),
     # 13_kl-07 (old-style tone placement)
     ("Văn phòng Trung ương Đảng và các văn phòng tỉnh uỷ, thành uỷ cụ thể hoá",
      [("Văn phòng Trung ương Đảng", "body"), ("các văn phòng tỉnh uỷ, thành uỷ", "group")]),

@@ -118,6 +118,21 @@ def test_segment_plain_lines_belong_to_last_item() -> None:
     assert _layout(text) == [("1.", 1, None), (None, 2, 0), (None, 2, 0)]
 
 
+def test_segment_prose_ends_a_bullet_list() -> None:
+    # 15_cv-6225: the addressees' dashes, a prose paragraph, then the body's
+    # outline "1." with its own dashes; numbered levels stay open across prose.
+    text = ("Kính gửi:\n- Các cơ quan tham mưu thuộc Bộ;\n- Viện Văn hóa.\n"
+            "Thủ tướng Chính phủ đã ban hành Chỉ thị số 33/CT-TTg.\n"
+            "1. Thủ trưởng các cơ quan, đơn vị được giao nhiệm vụ\n"
+            "- Nghiêm túc thực hiện chế độ báo cáo.\n"
+            "Tiếp tục thực hiện.\n"
+            "2. Vụ Tổ chức cán bộ\n")
+    assert _layout(text) == [
+        (None, 1, None), ("-", 1, None), ("-", 1, None), (None, 1, None),
+        ("1.", 1, None), ("-", 2, 4), (None, 2, 4), ("2.", 1, None),
+    ]
+
+
 @pytest.mark.parametrize("separator", ["\n", "\n\n", "\r\n", "\n  \n"])
 def test_segment_blank_lines_do_not_matter(separator: str) -> None:
     lines = ["I. NHIỆM VỤ", "1. Sở Tư pháp:", "a) Rà soát văn bản.", "b) Tổ chức tập huấn."]
