@@ -108,7 +108,14 @@ def read_table(rows: list[list[Cell]], header: list[Cell] | None = None) -> list
             out.append(TableRow(tuple(cells), "other", {}))
             continue
         filled = [c for c in cells if c.text]
-        fields = {mapping[i]: c for i, c in enumerate(cells) if i in mapping and c.text}
+        shift = 0
+        if len(cells) == width - 1 and 0 not in mapping and len(filled) > 2:
+            # A row written without its "TT" cell (10_nq-1339): the header's
+            # unmapped first column is the missing one.
+            shift = 1
+        fields = {
+            mapping[i + shift]: c for i, c in enumerate(cells) if i + shift in mapping and c.text
+        }
         distinct = {c.text for c in filled}
         numbered_title = bool(filled) and re.fullmatch(r"[A-ZĐ]|[IVXLC]+\.?", filled[0].text)
         if (
@@ -121,7 +128,7 @@ def read_table(rows: list[list[Cell]], header: list[Cell] | None = None) -> list
             # lettered title ("A | PHÁT TRIỂN …"): a section title.
             out.append(TableRow(tuple(cells), "section", {}))
             continue
-        if "description" in fields and len(cells) == width:
+        if "description" in fields and len(cells) + shift == width:
             out.append(TableRow(tuple(cells), "task", fields))
         else:
             out.append(TableRow(tuple(cells), "other", fields))

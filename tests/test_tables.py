@@ -160,3 +160,17 @@ def test_tables_row_of_other_width_is_other() -> None:
     rows = read_table([_row(TABLE[0]), _row("tiếp theo của dòng trên | Sở Tư pháp")])
     assert rows[1].kind in ("other", "section")
     assert rows[1].kind != "task"
+
+
+def test_tables_row_without_its_number_cell() -> None:
+    # 10_nq-1339: the rows leave out the "TT" cell the header has.
+    header = "TT | Tên văn bản | Cơ quan trình | Cơ quan soạn thảo | Tiến độ | Hồ sơ"
+    row = ("Nghị quyết sửa đổi Quy chế làm việc | Văn phòng Quốc hội | Văn phòng Quốc hội "
+           "| Trình UBTVQH trước ngày 10/01/2025 | Tờ trình; dự thảo")
+    rows = read_table([_row(header), _row(row)])
+    assert rows[1].kind == "task"
+    assert {k: c.text for k, c in rows[1].fields.items()} == {
+        "description": "Nghị quyết sửa đổi Quy chế làm việc",
+        "lead": "Văn phòng Quốc hội",
+        "deadline": "Trình UBTVQH trước ngày 10/01/2025",
+    }
