@@ -419,6 +419,10 @@ class _Assembler:
         when a body with a frame word follows shortly."""
         for j in range(i + 1, min(te, i + _SUBJECT_LOOKAHEAD)):
             if j in self.mention_at:
+                if self.is_verb(j - 1) and "ASSIGN" not in self.labels_of(j - 1):
+                    # "Đôn đốc, chỉ đạo các đơn vị trực thuộc phối hợp với …":
+                    # a body right after a verb is its object.
+                    return False
                 k = self._skip_joiners(self.mention_at[j].token_end, te)
                 if self.labels_of(k) & {"ASSIGN", "LEAD", "MODAL", "SUPPORT", "EDGE"}:
                     return True

@@ -340,3 +340,13 @@ def test_assemble_background_date_before_a_request_dates_nothing() -> None:
     assert _rows(text, date(2025, 11, 20)) == [
         ("rà soát danh mục các dự án", ["Bộ Xây dựng"], [], None),
     ]
+
+
+def test_assemble_body_after_a_directing_verb_is_its_object() -> None:
+    # 30_bai-viet-chi-thi-24: "chỉ đạo các đơn vị trực thuộc phối hợp với …".
+    text = ("(3) Bộ Xây dựng\n"
+            "- Đôn đốc, chỉ đạo các đơn vị trực thuộc phối hợp với Bộ Công an thực hiện kết nối "
+            "các hệ thống thông tin.\n")
+    rows = _rows(text, date(2025, 9, 13))
+    assert [r[1] for r in rows] == [["Bộ Xây dựng"]]
+    assert rows[0][0].startswith("Đôn đốc, chỉ đạo")
