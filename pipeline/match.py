@@ -401,7 +401,15 @@ class _BodyScanner:
     def _group_tail(self, end: int) -> int:
         k = self._at(self.gaz.group_qualifiers, end)
         if k > end:
-            end = self._name(k)
+            return self._name(k)
+        if (
+            end < self.n
+            and _is_cap(self.doc[end])
+            and not self._is_trigger(end)
+            and not self._starts_other_body(end, "")
+        ):
+            # "Các tỉnh Nghệ An, Quảng Ngãi, Cao Bằng": the group's members.
+            return self._name(end)
         return end
 
     def scan(self) -> list[Mention]:

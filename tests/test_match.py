@@ -85,6 +85,12 @@ BODIES = [
      [("Bộ Văn hóa, Thể thao và Du lịch", "body")]),
     ("1. Thủ trưởng các cơ quan, đơn vị được giao nhiệm vụ",
      [("Thủ trưởng các cơ quan, đơn vị được giao nhiệm vụ", "post")]),
+    # 07_tb-627: a group with its members named; a city as the actor
+    ("a) Các tỉnh Nghệ An, Quảng Ngãi, Cao Bằng khẩn trương hoàn thiện",
+     [("Các tỉnh Nghệ An, Quảng Ngãi, Cao Bằng", "group")]),
+    ("b) Thành phố Hà Nội và các tỉnh Bắc Ninh, Gia Lai đẩy nhanh tiến độ",
+     [("Thành phố Hà Nội", "body"), ("các tỉnh Bắc Ninh, Gia Lai", "group")]),
+    ("Ủy ban nhân dân Thành phố chủ trì", [("Ủy ban nhân dân Thành phố", "body")]),
     # 13_kl-07 (old-style tone placement)
     ("Văn phòng Trung ương Đảng và các văn phòng tỉnh uỷ, thành uỷ cụ thể hoá",
      [("Văn phòng Trung ương Đảng", "body"), ("các văn phòng tỉnh uỷ, thành uỷ", "group")]),
