@@ -547,6 +547,7 @@ def _grammar() -> _Grammar:
         "event_cues": {_key(x) for x in ev["cues"]},
         "event_not_after": [_key(x) for x in ev["not_after"]],
         "lookback": rec["lookback_words"],
+        "open_ended_tails": {_key(x) for x in rec["open_ended_tails"]},
         "max_event": ev["max_chars"],
     }
     joiners = _words(rec["joiners"])
@@ -1124,9 +1125,14 @@ def _combine(
     if rec.name == "yearly_tail":
         if rec is first or other.value.kind not in ("period", "date") or other.value.due is None:
             return None
-        if other.value.start is not None and other.value.start.year != other.value.due.year:
-            # "Giai đoạn 2026-2030 và những năm tiếp theo" (01_kh-141): open-ended.
-            value = DeadlineValue("ongoing", start=other.value.start)
+        open_ended = _key(rec.groups.get("tail") or "") in gr.lookup["open_ended_tails"]
+        if open_ended or (
+            other.value.start is not None and other.value.start.year != other.value.due.year
+        ):
+            # "Năm 2025 và các năm tiếp theo" (04_qd-2623, 18_kh-7360,
+            # 20_kh-172), "Giai đoạn 2026-2030 và những năm tiếp theo"
+            # (01_kh-141): work that starts then and goes on.
+            value = DeadlineValue("ongoing", start=other.value.start or other.value.due)
         else:
             value = DeadlineValue(
                 "recurring",
