@@ -811,7 +811,10 @@ class _Assembler:
                 if span is None:
                     continue
                 flags: list[str] = []
-                deadline = deadlines[0] if deadlines else None
+                # "Khẩn trương rà soát …, trình Chính phủ trước ngày 26/11/2025":
+                # a stated date beats "khẩn trương"/"ngay" (guide).
+                stated = [d for d in deadlines if not self._is_immediate(d)]
+                deadline = (stated or deadlines or [None])[0]
                 if deadline is not None and deadline.end <= span[0] and sentence_deadline is None:
                     sentence_deadline = deadline
                 if deadline is None and sentence_deadline is not None:

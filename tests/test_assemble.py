@@ -350,3 +350,12 @@ def test_assemble_body_after_a_directing_verb_is_its_object() -> None:
     rows = _rows(text, date(2025, 9, 13))
     assert [r[1] for r in rows] == [["Bộ Xây dựng"]]
     assert rows[0][0].startswith("Đôn đốc, chỉ đạo")
+
+
+def test_assemble_stated_date_beats_khan_truong_in_one_clause() -> None:
+    # 05_cd-227: "Khẩn trương … trình Chính phủ trước ngày 26/11/2025."
+    text = ("1. Bộ Nông nghiệp và Môi trường:\n"
+            "(2) Khẩn trương rà soát, hoàn thiện dự thảo Nghị quyết của Chính phủ, "
+            "trình Chính phủ trước ngày 26/11/2025.\n")
+    rows = _rows(text, date(2025, 11, 20))
+    assert [(r[1], r[3]) for r in rows] == [(["Bộ Nông nghiệp và Môi trường"], "2025-11-26")]
