@@ -126,6 +126,7 @@ class _Grammar:
     joiner: re.Pattern[str]
     from_joiner: re.Pattern[str]
     union_joiner: re.Pattern[str]
+    range_joiner: re.Pattern[str]
     clause_openers: frozenset[str]
     past: re.Pattern[str]
     bare_periodic_next: re.Pattern[str]
@@ -368,7 +369,10 @@ def _grammar() -> _Grammar:
     src: list[tuple[str, str]] = [
         (
             "date_words",
-            rf"{_B}{op}{time}(?:{day_w})\s+(?P<d>\d{{1,2}})\s+(?:{month_w})\s+"
+            # "ngày" may be left out when a year follows ("từ ngày 15 tháng 9
+            # năm 2025 đến 30 tháng 11 năm 2025", 30_bai-viet).
+            rf"{_B}{op}{time}(?:(?:{day_w})\s+|(?=\d{{1,2}}\s+(?:{month_w})\s+\d{{1,2}}"
+            rf"(?:\s*,?\s*(?:{year_w})\s+|{sep})\d{{4}}))(?P<d>\d{{1,2}})\s+(?:{month_w})\s+"
             rf"(?P<m>\d{{1,2}})(?!\d){year_tail}",
         ),
         (
@@ -597,6 +601,7 @@ def _grammar() -> _Grammar:
             rf"(?:(?:{verbs}|{_words(d['from_link_verbs'])}){_E}\s*)*$",
             _FLAGS,
         ),
+        range_joiner=re.compile(rf"^\s*(?:{_words(d['words']['range_to'])})\s+$", _FLAGS),
         union_joiner=re.compile(rf"^\s*(?:{_words(d['period_union_joiners'])})\s+$", _FLAGS),
         clause_openers=frozenset(["", *d["clause_opening_words"]]),
         past=re.compile(rf"{_B}(?:{_words(d['not_deadlines']['past_markers'])}){_E}", _FLAGS),
@@ -1113,6 +1118,19 @@ def _combine(
     union = _union(first, second, gap, gr)
     if union is not None:
         return _span_of(first, second, union, "period", text)
+    # "Từ ngày 15 tháng 9 năm 2025 đến 30 tháng 11 năm 2025" (30_bai-viet).
+    if (
+        first.op is not None
+        and gr.op_kind.get(_key(first.op)) == "from"
+        and first.value.start is not None
+        and second.op is None
+        and second.value.kind in ("date", "period")
+        and second.value.due is not None
+        and second.value.due >= first.value.start
+        and gr.range_joiner.match(gap)
+    ):
+        value = DeadlineValue("period", due=second.value.due, start=first.value.start)
+        return _span_of(first, second, value, "period", text)
     if rec is None or not gr.joiner.match(gap) or "\n" in gap:
         return None
     other = second if rec is first else first
@@ -1380,9 +1398,21 @@ def _in_context(
     if labelled:
         return True
     if atom.op is None or gr.op_kind.get(_key(atom.op)) == "from":
-        if not gr.triggers_before.search(text, max(0, atom.start - 30), atom.start):
+        if not gr.triggers_before.search(
+            text, max(0, atom.start - 30), atom.start
+        ) and not _opens_item(text, atom):
             return False
     return not _is_past(text, atom, gr)
+
+
+def _opens_item(text: str, atom: _Atom) -> bool:
+    """ "+ Từ ngày 15 tháng 9 năm 2025, hướng dẫn …" (30_bai-viet): a "từ"
+    time that opens a list item, set off by a comma, dates the item."""
+    if atom.op is None:
+        return False
+    line = text.rfind("\n", 0, atom.start) + 1
+    lead = text[line : atom.start]
+    return not lead.strip(" \t-–+•*.)(0123456789abcdđ") and text[atom.end : atom.end + 1] == ","
 
 
 # --------------------------------------------------------------------------
