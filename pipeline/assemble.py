@@ -262,12 +262,34 @@ class _Assembler:
         đổi Nghị quyết …: giao Bộ Nông nghiệp và Môi trường chủ trì …"): the
         topic restates what was asked, the order follows the colon."""
         first = self.enumerator_end(ts)
-        if first >= te or self.keys[first] not in _squashed("topic_openers"):
+        if first >= te:
             return None
+        topic = self.keys[first] in _squashed("topic_openers")
         for i in range(first + 1, te - 1):
+            if i in self.mention_at and not topic:
+                # A body before the colon: "Bộ Công an: (1) …" (see
+                # _inline_heading), not a topic.
+                return None
             if self.doc[i].text == ":":
                 nxt = self._skip_joiners(i + 1, te)
-                return nxt if nxt < te else None
+                if nxt >= te:
+                    return None
+                if topic:
+                    return nxt
+                # "2. Đẩy mạnh rà soát, hoàn thiện thể chế: Các bộ khẩn trương
+                # trình …" (02_tb-624): a heading written on the line of the
+                # order; the order's subject follows the colon.
+                subject = self.enumerator_end(nxt)
+                if subject in self.mention_at:
+                    after = self._skip_joiners(self.mention_at[subject].token_end, te)
+                    phrase = self.deadline_at(after) if after < te else None
+                    if phrase is not None:  # "Các bộ khẩn trương trình …"
+                        after = self._skip_joiners(self.token_range(phrase.end, phrase.end)[0], te)
+                    if after < te and (
+                        self.is_verb(after) or self.labels_of(after) & {"LEAD", "MODAL"}
+                    ):
+                        return nxt
+                return None
         return None
 
     def enumerator_end(self, i: int) -> int:
@@ -802,7 +824,10 @@ class _Assembler:
                     framed,
                     requested,
                     aims,
-                    is_heading,
+                    # "5. Nhiệm vụ về … a) Bộ Khoa học và Công nghệ: (1) trình
+                    # …; (2) …" (02_tb-624): after a body heading inside the
+                    # line, the clauses are its items even on a heading line.
+                    is_heading and not context_leads,
                     verb_heading,
                     content,
                 ):

@@ -359,3 +359,28 @@ def test_assemble_stated_date_beats_khan_truong_in_one_clause() -> None:
             "trình Chính phủ trước ngày 26/11/2025.\n")
     rows = _rows(text, date(2025, 11, 20))
     assert [(r[1], r[3]) for r in rows] == [(["Bộ Nông nghiệp và Môi trường"], "2025-11-26")]
+
+
+def test_assemble_heading_on_the_line_of_the_order() -> None:
+    # 02_tb-624: "2. <heading>: <subject> <verb> …".
+    text = ("2. Đẩy mạnh rà soát, hoàn thiện thể chế, cơ chế chính sách: Các bộ khẩn trương "
+            "trình Chính phủ ban hành các Nghị định hướng dẫn.\n")
+    rows = _rows(text, date(2025, 11, 17))
+    assert [(r[0], r[1]) for r in rows] == [
+        ("trình Chính phủ ban hành các Nghị định hướng dẫn", ["Các bộ"]),
+    ]
+
+
+def test_assemble_inline_body_heading_on_a_heading_line() -> None:
+    # 02_tb-624: a section title, a lettered body heading and its numbered
+    # items on one line, with more lettered items below.
+    text = ("5. Nhiệm vụ về phát triển KHCN a) Bộ Khoa học và Công nghệ: (1) trình Thủ tướng "
+            "Chính phủ Chương trình quốc gia, hoàn thành trong tháng 11 năm 2025; (2) đôn đốc "
+            "các doanh nghiệp viễn thông phủ sóng 5G.\n"
+            "b) Bộ Công an hướng dẫn các bộ, ngành rà soát dữ liệu.\n")
+    rows = _rows(text, date(2025, 11, 17))
+    assert [(r[0][:20], r[1], r[3]) for r in rows] == [
+        ("trình Thủ tướng Chín", ["Bộ Khoa học và Công nghệ"], "2025-11-30"),
+        ("đôn đốc các doanh ng", ["Bộ Khoa học và Công nghệ"], None),
+        ("hướng dẫn các bộ, ng", ["Bộ Công an"], None),
+    ]
