@@ -70,6 +70,7 @@ def column_fields(header: list[Cell]) -> dict[int, str]:
 
 
 _HEADER_CELL_MAX = 80
+_ROW_NUMBER = re.compile(r"\d{1,3}\.?")
 
 
 def is_header(cells: list[Cell]) -> bool:
@@ -79,6 +80,16 @@ def is_header(cells: list[Cell]) -> bool:
         return False
     fields = set(column_fields(cells).values())
     return "description" in fields and bool(fields & {"lead", "deadline", "support"})
+
+
+def _deadline_fits(columns: list[int], cells: list[Cell], mapping: dict[int, str]) -> bool:
+    """Whether, read with ``columns``, the deadline column holds a deadline."""
+    from pipeline.deadlines import parse_deadline
+
+    for i, column in enumerate(columns):
+        if mapping.get(column) == "deadline" and cells[i].text:
+            return parse_deadline(cells[i].text, None).kind != "unresolved"
+    return False
 
 
 def read_table(rows: list[list[Cell]], header: list[Cell] | None = None) -> list[TableRow]:
@@ -108,13 +119,28 @@ def read_table(rows: list[list[Cell]], header: list[Cell] | None = None) -> list
             out.append(TableRow(tuple(cells), "other", {}))
             continue
         filled = [c for c in cells if c.text]
-        shift = 0
-        if len(cells) == width - 1 and 0 not in mapping and len(filled) > 2:
+        columns = list(range(len(cells)))
+        short = len(cells) < width and len(filled) > 2
+        numbered = short and bool(_ROW_NUMBER.fullmatch(cells[0].text))
+        if numbered:
+            # A numbered row with cells left out (02_tb-624: "24 | Chủ trì …
+            # | Bộ Y tế | 31/12/2025", its result cell on the next line, or
+            # its source cell empty and dropped): the number and the task
+            # keep their columns; the rest are read from the left, or from
+            # the right where only that puts a deadline under "Thời hạn".
+            right = [0, 1] + [width - len(cells) + i for i in range(2, len(cells))]
+            if _deadline_fits(right, cells, mapping) and not _deadline_fits(
+                columns, cells, mapping
+            ):
+                columns = right
+        elif short and len(cells) == width - 1 and 0 not in mapping:
             # A row written without its "TT" cell (10_nq-1339): the header's
             # unmapped first column is the missing one.
-            shift = 1
+            columns = [i + 1 for i in range(len(cells))]
         fields = {
-            mapping[i + shift]: c for i, c in enumerate(cells) if i + shift in mapping and c.text
+            mapping[columns[i]]: c
+            for i, c in enumerate(cells)
+            if columns[i] in mapping and c.text
         }
         distinct = {c.text for c in filled}
         numbered_title = bool(filled) and re.fullmatch(r"[A-ZĐ]|[IVXLC]+\.?", filled[0].text)
@@ -128,7 +154,9 @@ def read_table(rows: list[list[Cell]], header: list[Cell] | None = None) -> list
             # lettered title ("A | PHÁT TRIỂN …"): a section title.
             out.append(TableRow(tuple(cells), "section", {}))
             continue
-        if "description" in fields and len(cells) + shift == width:
+        if "description" in fields and (
+            len(cells) == width or columns[-1] == width - 1 or numbered
+        ):
             out.append(TableRow(tuple(cells), "task", fields))
         else:
             out.append(TableRow(tuple(cells), "other", fields))

@@ -174,3 +174,26 @@ def test_tables_row_without_its_number_cell() -> None:
         "lead": "Văn phòng Quốc hội",
         "deadline": "Trình UBTVQH trước ngày 10/01/2025",
     }
+
+
+@pytest.mark.parametrize(
+    ("header", "row", "lead", "deadline"),
+    [
+        # 02_tb-624: the result cell went to the next line.
+        ("STT | Tên nhiệm vụ | Đơn vị chủ trì | Thời hạn | Kết quả",
+         "24 | Chủ trì xây dựng cơ sở dữ liệu quốc gia về y tế | Bộ Y tế | 31/12/2025",
+         "Bộ Y tế", "31/12/2025"),
+        # An empty middle cell dropped: only reading from the right puts the
+        # date under "Thời hạn".
+        ("STT | Nhiệm vụ | Văn bản giao nhiệm vụ | Cơ quan chủ trì thực hiện | Thời hạn",
+         "7 | Rà soát thủ tục hành chính | Bộ Tư pháp | 31/10/2025",
+         "Bộ Tư pháp", "31/10/2025"),
+    ],
+)
+def test_tables_numbered_row_with_a_cell_left_out(
+    header: str, row: str, lead: str, deadline: str
+) -> None:
+    rows = read_table([_row(header), _row(row)])
+    assert rows[1].kind == "task"
+    assert rows[1].fields["lead"].text == lead
+    assert rows[1].fields["deadline"].text == deadline
