@@ -91,6 +91,11 @@ BODIES = [
     ("b) Thành phố Hà Nội và các tỉnh Bắc Ninh, Gia Lai đẩy nhanh tiến độ",
      [("Thành phố Hà Nội", "body"), ("các tỉnh Bắc Ninh, Gia Lai", "group")]),
     ("Ủy ban nhân dân Thành phố chủ trì", [("Ủy ban nhân dân Thành phố", "body")]),
+    # 37_ct-ubnd-tphcm: paired levels written with a dash
+    ("b) Văn phòng Uỷ ban nhân dân thành phố, Văn phòng Uỷ ban nhân dân quận - huyện có "
+     "trách nhiệm rà soát",
+     [("Văn phòng Uỷ ban nhân dân thành phố", "body"),
+      ("Văn phòng Uỷ ban nhân dân quận - huyện", "body")]),
     # 13_kl-07 (old-style tone placement)
     ("Văn phòng Trung ương Đảng và các văn phòng tỉnh uỷ, thành uỷ cụ thể hoá",
      [("Văn phòng Trung ương Đảng", "body"), ("các văn phòng tỉnh uỷ, thành uỷ", "group")]),
