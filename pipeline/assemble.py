@@ -102,6 +102,15 @@ def _phrases(key: str) -> PhraseSet:
     return PhraseSet(list(_structure()[key]))
 
 
+def _plain(name: str) -> str:
+    return normalise_string(name).lower()
+
+
+@cache
+def _requesters() -> frozenset[str]:
+    return frozenset(_plain(n) for n in load_yaml("bodies.yaml")["requesters"])
+
+
 def _starts_with_any(text: str, key: str) -> bool:
     lowered = text.lower()
     return any(lowered.startswith(word) for word in _structure()[key])
@@ -351,6 +360,14 @@ class _Assembler:
             trig = self.trigger_of(i, ("ASSIGN", "LEAD", "MODAL", "SUPPORT", "PAST", "EDGE"))
             if "PAST" in labels and role != "assigned":
                 return _Frame(leads, supports, None, framed, True, deadlines)
+            if role == "subject" and self._issuer_hands_over(i, te, leads):
+                # "Thủ tướng chỉ đạo Bộ Xây dựng …", "Thủ tướng yêu cầu, địa
+                # phương nào …": the issuer asks; what follows is the task.
+                leads = []
+                role = "assigned"
+                framed = True
+                i = self._skip_joiners(self._word_end(i), te)
+                continue
             if "ASSIGN" in labels and role == "subject" and self._is_request(ts, i, te, leads):
                 # Whoever stands before "giao"/"yêu cầu" is the requester.
                 leads = []
@@ -401,6 +418,21 @@ class _Assembler:
                 continue
             return _Frame(leads, supports, i, framed, False, deadlines)
         return _Frame(leads, supports, None, framed, False, deadlines)
+
+    def _issuer_hands_over(self, i: int, te: int, leads: list[Mention]) -> bool:
+        if not leads or leads[-1].token_end != i:
+            return False
+        if any(_plain(m.text) not in _requesters() for m in leads):
+            return False
+        if "ASSIGN" in self.labels_of(i):
+            return True
+        return self.keys[i] in _squashed("directing_verbs") and (
+            self._skip_joiners(i + 1, te) in self.mention_at
+        )
+
+    def _word_end(self, i: int) -> int:
+        trig = self.trigger_of(i, ("ASSIGN",))
+        return trig.token_end if trig is not None else i + 1
 
     def _is_request(self, ts: int, i: int, te: int, leads: list[Mention]) -> bool:
         """ "yêu cầu", "đề nghị" are also nouns ("mục đích, yêu cầu nêu …"); they

@@ -384,3 +384,19 @@ def test_assemble_inline_body_heading_on_a_heading_line() -> None:
         ("đôn đốc các doanh ng", ["Bộ Khoa học và Công nghệ"], None),
         ("hướng dẫn các bộ, ng", ["Bộ Công an"], None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        # 28_tin: the Prime Minister hands the work over.
+        ("Thủ tướng chỉ đạo Bộ Xây dựng phối hợp với Cổng Thông tin điện tử Chính phủ "
+         "khẩn trương tổ chức tọa đàm về chính sách nhà ở xã hội.", ["Bộ Xây dựng"]),
+        # 05_cd-227: a minister who "chỉ đạo" directs himself.
+        ("7. Bộ trưởng Bộ Y tế chỉ đạo, hướng dẫn, hỗ trợ các địa phương khôi phục hoạt động "
+         "của các cơ sở y tế.", ["Bộ trưởng Bộ Y tế"]),
+    ],
+)
+def test_assemble_issuer_directing_is_not_the_lead(text: str, lead: list[str]) -> None:
+    rows = _rows(text, date(2025, 6, 2))
+    assert [r[1] for r in rows] == [lead]
