@@ -122,7 +122,14 @@ def test_tokenise_no_word_spans_single_newline() -> None:
     ("text", "kept", "neighbour"),
     [
         # 09_tb-631
-        ("Bộ Dân tộc và Tôn giáo chịu trách nhiệm hướng dẫn.", "chịu trách nhiệm", "Tôn giáo"),
+        # A ministry's whole name is a lexicon entry of its own now.
+        ("Bộ Dân tộc và Tôn giáo chịu trách nhiệm hướng dẫn.", "chịu trách nhiệm",
+         "Bộ Dân tộc và Tôn giáo"),
+        ("Bộ Y tế, Bộ Dân tộc và Tôn giáo chịu trách nhiệm hướng dẫn.", "chịu trách nhiệm",
+         "Y tế"),
+        # 02_tb-624: without the whole name, "và Công nghệ" was one word.
+        ("Chủ trì, phối hợp với Bộ Khoa học và Công nghệ và các cơ quan liên quan",
+         "phối hợp với", "Bộ Khoa học và Công nghệ"),
         ("Sở Tư pháp chủ trì, phối hợp với Sở Nội vụ.", "phối hợp với", "Sở"),
         ("Ban Tổ chức Thành ủy phải tham mưu xây dựng quy định", "phải", "Thành ủy"),
     ],
