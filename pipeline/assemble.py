@@ -33,6 +33,7 @@ from pipeline.segment import Paragraph
 from pipeline.tables import Cell, is_header, read_table, split_row
 
 _SUBJECT_LOOKAHEAD = 20
+_SENTENCE_ENDS = (".", ":", ";", "…", '."', ".”")
 # Words allowed between a count noun and "sau" ("nhiệm vụ trọng tâm sau").
 _LIST_CLOSER_WINDOW = 4
 # How far into an action a count may stand ("phân công nhiệm vụ cụ thể theo 11 nhóm").
@@ -150,6 +151,7 @@ class _Assembler:
         self.intro_item_level: int | None = None
         self.last_header: list[Cell] | None = None
         self.has_children = self._headings()
+        self.body_start = self._body_start()
 
     def _headings(self) -> set[int]:
         """Paragraphs that head others: a marked item below them, or plain
@@ -749,7 +751,33 @@ class _Assembler:
         return any(lowered.startswith(h.lower()) for h in structure["metadata"]["header_end"])
 
     def _is_formality(self, p: Paragraph) -> bool:
-        return p.marker is None and _starts_with_any(self.content(p).strip(), "non_task_openers")
+        text = self.content(p).strip()
+        lowered = normalise_string(text).lower()
+        if any(f in lowered for f in _structure()["closing_formulas"]):
+            return True
+        if text.endswith("?") or (text.startswith("(") and text.endswith(")")):
+            # A question is a news sub-heading ("Yêu cầu triển khai … ra
+            # sao?"); "(Kèm theo Thông báo …)" says what an appendix belongs to.
+            return True
+        if p.marker is None and any(c.isalpha() for c in text) and text.upper() == text:
+            # A plain title in capitals ("TỔNG HỢP CÁC NHIỆM VỤ CHẬM MUỘN …");
+            # numbered ones ("IV. TỔ CHỨC THỰC HIỆN") still head their items.
+            return True
+        if p.index < self.body_start:
+            return True
+        return p.marker is None and _starts_with_any(text, "non_task_openers")
+
+    def _body_start(self) -> int:
+        """Index of the first paragraph that ends like a sentence. The lines
+        before it are a news report's headline, sub-title and lead-in ("Thủ
+        tướng yêu cầu thực hiện nghiêm quy định …", 31_bai-viet) or a
+        directive's header: no tasks (guide: headlines are not tasks)."""
+        for p in self.paragraphs:
+            if p.is_table_row or p.marker is not None:
+                return p.index
+            if self.text[p.start : p.end].rstrip().endswith(_SENTENCE_ENDS):
+                return p.index
+        return 0
 
     def inherited(self, p: Paragraph) -> tuple[list[BodyRef], Phrase | None, bool]:
         leads: list[BodyRef] = []

@@ -400,3 +400,29 @@ def test_assemble_inline_body_heading_on_a_heading_line() -> None:
 def test_assemble_issuer_directing_is_not_the_lead(text: str, lead: list[str]) -> None:
     rows = _rows(text, date(2025, 6, 2))
     assert [r[1] for r in rows] == [lead]
+
+
+def test_assemble_news_headline_and_subheadings_give_no_task() -> None:
+    # 31_bai-viet, 30_bai-viet: headline, lead-in and a question sub-heading.
+    text = ("Thủ tướng yêu cầu thực hiện nghiêm quy định xử phạt giao thông\n"
+            "Thủ tướng yêu cầu Bộ Công an thực hiện nghiêm quy định xử phạt giao thông\n"
+            "Phó Thủ tướng vừa ký Công văn 227/TTg-CN về bảo đảm trật tự, an toàn giao thông.\n"
+            "Yêu cầu triển khai tích hợp giấy tờ trên ứng dụng VNeID ra sao?\n"
+            "Bộ Công an chủ trì rà soát quy định xử phạt.\n")
+    assert [r[0] for r in _rows(text, date(2025, 3, 1))] == ["rà soát quy định xử phạt"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Văn phòng Chính phủ trân trọng thông báo để các đồng chí biết, chỉ đạo tổ chức thực hiện.",
+        "Văn phòng Chính phủ xin thông báo để các bộ, ngành, địa phương biết, thực hiện.",
+        "TỔNG HỢP CÁC NHIỆM VỤ CHẬM MUỘN THEO VĂN BẢN ĐÔN ĐỐC CỦA BAN CHỈ ĐẠO TRUNG ƯƠNG",
+        "(Kèm theo Thông báo kết luận số 624/TB-VPCP ngày 16 tháng 11 năm 2025)",
+        "Thay mặt Lãnh đạo Đảng, Nhà nước, Thủ tướng Chính phủ gửi lời thăm hỏi các gia đình.",
+        "Ban Tổ chức Hội nghị nhận được 16 tham luận của văn phòng các ban đảng.",
+    ],
+)
+def test_assemble_formalities_give_no_task(line: str) -> None:
+    text = "1. Bộ Công an chủ trì rà soát quy định.\n" + line + "\n"
+    assert [r[0] for r in _rows(text, date(2025, 11, 17))] == ["rà soát quy định"]
