@@ -318,6 +318,11 @@ class _Assembler:
             return self._opens_clause(enumerated)
         if self.keys[i] in _squashed("clause_splitters"):
             return True
+        opener_end = _phrases("subclause_openers").longest_at(self.keys, i)
+        if opener_end > i:
+            # "…; trong đó hỗ trợ nhà ở cho người có công … hoàn thành trước
+            # ngày 24/7/2025" (27_tin): a part with its own verb.
+            return opener_end < len(self.doc) and self.is_verb(opener_end)
         return (
             self.is_verb(i)
             or i in self.mention_at
@@ -1070,6 +1075,10 @@ class _Assembler:
             enumerated = self.enumerator_end(i)
             if enumerated > i:
                 i = enumerated
+                continue
+            opener_end = _phrases("subclause_openers").longest_at(self.keys, i)
+            if opener_end > i:
+                i = opener_end
                 continue
             if token.is_space or token.is_punct or self.deadline_at(i) is not None:
                 i += 1

@@ -426,3 +426,13 @@ def test_assemble_news_headline_and_subheadings_give_no_task() -> None:
 def test_assemble_formalities_give_no_task(line: str) -> None:
     text = "1. Bộ Công an chủ trì rà soát quy định.\n" + line + "\n"
     assert [r[0] for r in _rows(text, date(2025, 11, 17))] == ["rà soát quy định"]
+
+
+def test_assemble_trong_do_with_a_verb_after_semicolon_is_its_own_task() -> None:
+    # 27_tin: "…; trong đó hỗ trợ nhà ở cho người có công … trước ngày 24/7/2025".
+    text = ("Thủ tướng yêu cầu các Bộ, cơ quan, địa phương quyết tâm hoàn thành mục tiêu xóa nhà "
+            "tạm trước ngày 31 tháng 8 năm 2025; trong đó hỗ trợ nhà ở cho người có công hoàn "
+            "thành trước ngày 24 tháng 7 năm 2025.\n")
+    rows = _rows(text, date(2025, 7, 10))
+    assert [r[3] for r in rows] == ["2025-08-31", "2025-07-24"]
+    assert rows[1][0].startswith("hỗ trợ nhà ở cho người có công")
