@@ -120,6 +120,7 @@ class _Gazetteer:
     group_openers: PhraseSet
     group_nouns: PhraseSet
     group_qualifiers: PhraseSet
+    role_qualifiers: PhraseSet
     groups_alone: PhraseSet
     backref_followers: PhraseSet
     backref_phrases: PhraseSet
@@ -152,6 +153,7 @@ def _gazetteer() -> _Gazetteer:
         group_openers=PhraseSet(data["group_openers"]),
         group_nouns=PhraseSet(data["group_nouns"]),
         group_qualifiers=PhraseSet(data["group_qualifiers"]),
+        role_qualifiers=PhraseSet(data["role_qualifiers"]),
         groups_alone=PhraseSet(data["groups_alone"]),
         backref_followers=PhraseSet(backrefs["bare_heads_followed_by"]),
         backref_phrases=PhraseSet(backrefs["phrases"]),
@@ -355,6 +357,11 @@ class _BodyScanner:
                 return k, "backref", self.keys[i]
             single = k == i + 1 and self.doc[i].text in gaz.single_syllable_heads
             generic = normalise_string(self.doc[i:k].text) in gaz.heads_need_name
+            role = self._at(gaz.role_qualifiers, k)
+            if generic and role > k:
+                # "Cơ quan được giao chủ trì soạn thảo văn bản có trách
+                # nhiệm …" (37_ct): a body named by its role.
+                return role, "body", head
             if abbreviation or not (single or generic):
                 return k, "body", head
         return i, "", None
@@ -402,6 +409,9 @@ class _BodyScanner:
         k = self._at(self.gaz.group_qualifiers, end)
         if k > end:
             return self._name(k)
+        k = self._at(self.gaz.role_qualifiers, end)
+        if k > end:
+            return k
         if (
             end < self.n
             and _is_cap(self.doc[end])

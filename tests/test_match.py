@@ -96,6 +96,12 @@ BODIES = [
      "trách nhiệm rà soát",
      [("Văn phòng Uỷ ban nhân dân thành phố", "body"),
       ("Văn phòng Uỷ ban nhân dân quận - huyện", "body")]),
+    # 37_ct-ubnd-tphcm, 15_cv-6225: bodies named by their role
+    ("a) Cơ quan được giao chủ trì soạn thảo văn bản có trách nhiệm tuân thủ",
+     [("Cơ quan được giao chủ trì soạn thảo văn bản", "body")]),
+    ("Các đơn vị được giao xây dựng hồ sơ công bố thủ tục hành chính",
+     [("Các đơn vị được giao", "group")]),
+    ("Sở Tư pháp được giao chủ trì xây dựng dự thảo", [("Sở Tư pháp", "body")]),
     # 13_kl-07 (old-style tone placement)
     ("Văn phòng Trung ương Đảng và các văn phòng tỉnh uỷ, thành uỷ cụ thể hoá",
      [("Văn phòng Trung ương Đảng", "body"), ("các văn phòng tỉnh uỷ, thành uỷ", "group")]),
