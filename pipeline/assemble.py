@@ -905,7 +905,14 @@ class _Assembler:
                 # a stated date beats "khẩn trương"/"ngay" (guide).
                 stated = [d for d in deadlines if not self._is_immediate(d)]
                 deadline = (stated or deadlines or [None])[0]
-                if deadline is not None and deadline.end <= span[0] and sentence_deadline is None:
+                if (
+                    deadline is not None
+                    and deadline.end <= span[0]
+                    and sentence_deadline is None
+                    and not self._is_immediate(deadline)
+                ):
+                    # "Trong tháng 12/2025, A; B" dates both parts; an opening
+                    # "Khẩn trương" is the manner of its own clause only.
                     sentence_deadline = deadline
                 if deadline is None and sentence_deadline is not None:
                     deadline = sentence_deadline

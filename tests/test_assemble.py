@@ -436,3 +436,13 @@ def test_assemble_trong_do_with_a_verb_after_semicolon_is_its_own_task() -> None
     rows = _rows(text, date(2025, 7, 10))
     assert [r[3] for r in rows] == ["2025-08-31", "2025-07-24"]
     assert rows[1][0].startswith("hỗ trợ nhà ở cho người có công")
+
+
+def test_assemble_opening_khan_truong_stays_with_its_clause() -> None:
+    # 05_cd-227, 31_bai-viet: "Khẩn trương A; B" — B is not urgent by that word.
+    text = ("1. Bộ Xây dựng khẩn trương hướng dẫn các địa phương khôi phục giao thông; "
+            "chủ động rà soát các giải pháp bảo đảm an toàn cho các tuyến giao thông.\n")
+    rows = _rows(text, date(2025, 11, 20))
+    assert [(r[0][:20], r[3]) for r in rows] == [
+        ("hướng dẫn các địa ph", "immediate"), ("chủ động rà soát các", None)
+    ]
