@@ -108,6 +108,12 @@ def _plain(name: str) -> str:
 
 
 @cache
+def _completion_triggers() -> frozenset[str]:
+    # The deadline vocabulary's own list: "hoàn thành", "hoàn tất", "xong".
+    return frozenset(_plain(v) for v in load_yaml("deadlines.yaml")["completion_triggers"])
+
+
+@cache
 def _requesters() -> frozenset[str]:
     return frozenset(_plain(n) for n in load_yaml("bodies.yaml")["requesters"])
 
@@ -209,6 +215,10 @@ class _Assembler:
         cuts = [ts]
         for i in range(ts, te):
             text = self.doc[i].text
+            if text == ";" and self._inside_quotes(start, self.doc[i].idx):
+                # The names of emulation movements listed inside quotes
+                # ("“…”; “…”", 06_cd-224) are one object.
+                continue
             if text == ";" or (
                 self.keys[i] in _squashed("clause_splitters")
                 and i > ts
@@ -234,6 +244,14 @@ class _Assembler:
             else:
                 ranges.append((a, b))
         return ranges
+
+    def _only_completion(self, span: tuple[int, int]) -> bool:
+        words = normalise_string(self.text[span[0] : span[1]]).lower().strip(" ,.;:")
+        return words in _completion_triggers()
+
+    def _inside_quotes(self, start: int, position: int) -> bool:
+        before = self.text[start:position]
+        return before.count("“") > before.count("”") or before.count('"') % 2 == 1
 
     def _inline_heading(self, ts: int, te: int) -> int:
         """Where a clause really starts when a body heading stands inside the
@@ -899,6 +917,14 @@ class _Assembler:
                     continue
                 span = self.description(action, te, deadlines)
                 if span is None:
+                    continue
+                if new and deadlines and self._only_completion(span):
+                    # "…; hoàn thành trước ngày 10 tháng 12 năm 2025": the
+                    # date of the task before, not a task of its own.
+                    previous = new[-1]
+                    if previous.deadline is None or self._is_immediate(previous.deadline):
+                        stated = [d for d in deadlines if not self._is_immediate(d)]
+                        previous.deadline = (stated or deadlines)[0]
                     continue
                 flags: list[str] = []
                 # "Khẩn trương rà soát …, trình Chính phủ trước ngày 26/11/2025":
