@@ -250,8 +250,14 @@ class _Assembler:
         return words in _completion_triggers()
 
     def _inside_quotes(self, start: int, position: int) -> bool:
+        """Inside quotes or brackets: "(cấp tỉnh và cấp xã, trong đó …; đẩy
+        mạnh …)" (11_kl-127) explains an object; its ";" splits nothing."""
         before = self.text[start:position]
-        return before.count("“") > before.count("”") or before.count('"') % 2 == 1
+        return (
+            before.count("“") > before.count("”")
+            or before.count('"') % 2 == 1
+            or before.count("(") > before.count(")")
+        )
 
     def _inline_heading(self, ts: int, te: int) -> int:
         """Where a clause really starts when a body heading stands inside the

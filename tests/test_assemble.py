@@ -456,3 +456,12 @@ def test_assemble_semicolon_inside_quotes_does_not_split() -> None:
     rows = _rows(text, date(2025, 11, 20))
     assert len(rows) == 1
     assert rows[0][0].startswith("khen thưởng") and rows[0][3] == "2025-12-10"
+
+
+def test_assemble_semicolon_inside_brackets_does_not_split() -> None:
+    # 11_kl-127: a bracket explains the object and holds a ";".
+    text = ("- Giao Ban Tổ chức Trung ương chủ trì nghiên cứu, xây dựng đề án về hệ thống tổ chức "
+            "đảng ở địa phương (cấp tỉnh và cấp xã; đẩy mạnh giao quyền cho tổ chức đảng ở cơ sở), "
+            "báo cáo Bộ Chính trị (gửi xin ý kiến các tỉnh uỷ chậm nhất ngày 12/3/2025).\n")
+    rows = _rows(text, date(2025, 2, 28))
+    assert [(r[1], r[3]) for r in rows] == [(["Ban Tổ chức Trung ương"], "2025-03-12")]
