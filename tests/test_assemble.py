@@ -465,3 +465,13 @@ def test_assemble_semicolon_inside_brackets_does_not_split() -> None:
             "báo cáo Bộ Chính trị (gửi xin ý kiến các tỉnh uỷ chậm nhất ngày 12/3/2025).\n")
     rows = _rows(text, date(2025, 2, 28))
     assert [(r[1], r[3]) for r in rows] == [(["Ban Tổ chức Trung ương"], "2025-03-12")]
+
+
+def test_assemble_chu_tri_cung_names_partners() -> None:
+    # 06_cd-224: "Bộ Tài chính chủ trì cùng Bộ Xây dựng và các bộ, ngành liên quan …".
+    text = ("3. Bộ Tài chính chủ trì cùng Bộ Xây dựng và các bộ, ngành liên quan rà soát, đánh "
+            "giá đề xuất thưởng cho các công trình về đích sớm.\n")
+    rows = _rows(text, date(2025, 11, 20))
+    assert [(r[1], r[2]) for r in rows] == [
+        (["Bộ Tài chính"], ["Bộ Xây dựng", "các bộ, ngành liên quan"])
+    ]
