@@ -16,6 +16,7 @@ from datetime import date
 from functools import cache
 
 from pipeline.match import Matches
+from pipeline.normalise import normalise_string
 from pipeline.resources import load_yaml
 
 _HEADER_LINES = 16
@@ -126,7 +127,10 @@ def extract_metadata(
                 title_line = title_line[len(opener) :].lstrip(" :")
         title = title_line
 
-    issuer = _issuer(lines, matches, view)
+    # The number's code names the issuer more exactly than the header lines
+    # ("BAN CHẤP HÀNH TRUNG ƯƠNG / VĂN PHÒNG" → Văn phòng Trung ương Đảng)
+    # and names it in a report ("Công văn 227/TTg-CN" → Thủ tướng Chính phủ).
+    issuer = _issuer_from_number(number) or _issuer(lines, matches, view)
     signer = _signer(lines, view)
     return Metadata(doc_type, number, title, issuer, signer, issued, _addressees(lines))
 
@@ -149,6 +153,21 @@ def _reported_number(view: str) -> re.Match[str] | None:
         ):
             continue
         return found
+    return None
+
+
+def _issuer_from_number(number: str | None) -> str | None:
+    """The issuer a document number names by its code ("227/CĐ-TTg" → Thủ
+    tướng Chính phủ, "07-KL/VPTW" → Văn phòng Trung ương Đảng), when the
+    code stands for a whole body, not a head ("UBND" names no province)."""
+    if not number:
+        return None
+    expansions = load_yaml("abbreviations.yaml")["abbreviations"]
+    standalone = {normalise_string(b).lower() for b in load_yaml("bodies.yaml")["standalone"]}
+    for code in reversed(re.split(r"[-/]", number)):
+        name = expansions.get(code)
+        if name and normalise_string(name).lower() in standalone:
+            return name
     return None
 
 

@@ -93,7 +93,8 @@ def _meta(text: str):
          "Nguyễn Văn An", "Nâng cao năng lực cho đội ngũ cán bộ xây dựng pháp luật"),
         (TELEGRAM, "Công điện", "96/CĐ-BXD", date(2025, 11, 22), "BỘ XÂY DỰNG",
          "Trần Hồng Minh", "tập trung ứng phó mưa lũ tại khu vực Trung Bộ"),
-        (NOTICE, "Thông báo", "631/TB-VPCP", date(2025, 11, 19), "VĂN PHÒNG CHÍNH PHỦ",
+        # The number's code names the issuer in its usual spelling.
+        (NOTICE, "Thông báo", "631/TB-VPCP", date(2025, 11, 19), "Văn phòng Chính phủ",
          None, "KẾT LUẬN CỦA PHÓ THỦ TƯỚNG VỀ CHƯƠNG TRÌNH NÔNG THÔN MỚI"),
     ],
     ids=["ke-hoach", "cong-dien", "thong-bao"],
@@ -201,3 +202,17 @@ def test_metadata_seed_signer(seed_meta) -> None:
 )
 def test_metadata_addressees(header: str, expected: tuple[str, ...]) -> None:
     assert extract_metadata(header).addressees == expected
+
+
+@pytest.mark.parametrize(
+    ("number", "issuer"),
+    [
+        ("07-KL/VPTW", "Văn phòng Trung ương Đảng"),  # 13_kl-07: header "VĂN PHÒNG"
+        ("227/TTg-CN", "Thủ tướng Chính phủ"),  # 31_bai-viet reports it
+        ("7360/KH-UBND", None),  # "UBND" names no province: the header does
+    ],
+)
+def test_metadata_issuer_from_number_code(number: str, issuer: str | None) -> None:
+    from pipeline.metadata import _issuer_from_number
+
+    assert _issuer_from_number(number) == issuer
