@@ -439,6 +439,13 @@ class _Assembler:
                     return _Frame(leads, supports, i, framed, False, deadlines)
                 i += 1  # an opening adverbial ("Trong đó", "Đáng chú ý")
                 continue
+            if role == "subject" and leads and not self.is_verb(i) and self.doc[i - 1].text == ",":
+                resume = self._after_aside(i, te)
+                if resume is not None:
+                    # "Sở Tài chính, trên cơ sở đề xuất của các cơ quan, chủ
+                    # trì tổng hợp …" (18_kh-7360): an aside after the subject.
+                    i = resume
+                    continue
             if role in ("subject", "assigned") and leads and self._is_name(i):
                 # Appositions after a subject: "… các tỉnh: Đắk Lắk, Khánh Hòa",
                 # a person's name after a post.
@@ -449,6 +456,18 @@ class _Assembler:
                 continue
             return _Frame(leads, supports, i, framed, False, deadlines)
         return _Frame(leads, supports, None, framed, False, deadlines)
+
+    def _after_aside(self, i: int, te: int) -> int | None:
+        """Where the frame resumes after ", <aside>," that follows a subject:
+        the token after a later comma when a frame word ("chủ trì", "phải")
+        stands there, or None."""
+        for j in range(i + 1, min(te - 1, i + _SUBJECT_LOOKAHEAD)):
+            if self.doc[j].text != ",":
+                continue
+            k = j + 1
+            if self.labels_of(k) & {"LEAD", "MODAL", "SUPPORT"}:
+                return k
+        return None
 
     def _issuer_hands_over(self, i: int, te: int, leads: list[Mention]) -> bool:
         if not leads or leads[-1].token_end != i:
@@ -1118,6 +1137,11 @@ class _Assembler:
             opener_end = _phrases("subclause_openers").longest_at(self.keys, i)
             if opener_end > i:
                 i = opener_end
+                continue
+            task_label = self.trigger_of(i, ("LABEL_TASK",))
+            if task_label is not None and task_label.token_end < action:
+                # "a) Nhiệm vụ: Lựa chọn kiến trúc sư trưởng …" (19_kh-308).
+                i = task_label.token_end
                 continue
             if token.is_space or token.is_punct or self.deadline_at(i) is not None:
                 i += 1

@@ -475,3 +475,23 @@ def test_assemble_chu_tri_cung_names_partners() -> None:
     assert [(r[1], r[2]) for r in rows] == [
         (["Bộ Tài chính"], ["Bộ Xây dựng", "các bộ, ngành liên quan"])
     ]
+
+
+def test_assemble_task_label_inside_an_item_is_skipped() -> None:
+    # 19_kh-308: "a) Nhiệm vụ: …" then "b) Cơ quan thực hiện:" with label lines.
+    text = ("4.2. Nguồn nhân lực\n"
+            "a) Nhiệm vụ: Lựa chọn kiến trúc sư trưởng về Chuyển đổi số.\n"
+            "b) Cơ quan thực hiện:\n"
+            "- Đơn vị chủ trì: Sở Khoa học và Công nghệ.\n")
+    rows = _rows(text, date(2025, 11, 20))
+    assert [(r[0], r[1]) for r in rows] == [
+        ("Lựa chọn kiến trúc sư trưởng về Chuyển đổi số", ["Sở Khoa học và Công nghệ"])
+    ]
+
+
+def test_assemble_aside_after_the_subject() -> None:
+    # 18_kh-7360: "Sở Tài chính, trên cơ sở đề xuất của …, chủ trì tổng hợp …".
+    text = ("3. Sở Tài chính, trên cơ sở đề xuất của các cơ quan, đơn vị, địa phương, chủ trì "
+            "tổng hợp trình cấp có thẩm quyền bố trí kinh phí để thực hiện Kế hoạch.\n")
+    rows = _rows(text, date(2025, 11, 19))
+    assert [(r[0][:20], r[1]) for r in rows] == [("tổng hợp trình cấp c", ["Sở Tài chính"])]
