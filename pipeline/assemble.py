@@ -155,6 +155,7 @@ class _Assembler:
         self.intro_leads: list[BodyRef] = []
         self.intro_deadline: Phrase | None = None
         self.intro_item_level: int | None = None
+        self.carry_leads: list[BodyRef] = []
         self.last_header: list[Cell] | None = None
         self.has_children = self._headings()
         self.body_start = self._body_start()
@@ -699,6 +700,14 @@ class _Assembler:
                 continue
             new = self.paragraph_tasks(p, aims=(kind == "aims"))
             pending.extend(new)
+            # A plain paragraph that names no body goes on with the body of
+            # the paragraph before ("Thủ tướng yêu cầu Bộ trưởng Công an chỉ
+            # đạo …" then "Ngoài ra, không chấp nhận việc can thiệp …",
+            # 32_tin; the same reading in 28_tin and 33_tin).
+            carried = [d for d in new if d.leads and "inherited_lead" not in d.flags]
+            self.carry_leads = (
+                carried[-1].leads if carried and p.marker is None and not p.is_table_row else []
+            )
             if p.marker is None:
                 # A plain line ending in ":" introduces the list after it
                 # ("Bí thư tỉnh ủy …: … tập trung một số nhiệm vụ sau:");
@@ -851,6 +860,8 @@ class _Assembler:
         inherited_leads, inherited_deadline, verb_heading = self.inherited(p)
         if p.marker is not None and not inherited_leads:
             inherited_leads = self.intro_leads
+        if p.marker is None and not inherited_leads:
+            inherited_leads = self.carry_leads
         if p.marker is not None and inherited_deadline is None:
             inherited_deadline = self.intro_deadline
         is_heading = p.index in self.has_children

@@ -495,3 +495,12 @@ def test_assemble_aside_after_the_subject() -> None:
             "tổng hợp trình cấp có thẩm quyền bố trí kinh phí để thực hiện Kế hoạch.\n")
     rows = _rows(text, date(2025, 11, 19))
     assert [(r[0][:20], r[1]) for r in rows] == [("tổng hợp trình cấp c", ["Sở Tài chính"])]
+
+
+def test_assemble_plain_paragraph_goes_on_with_the_body_before() -> None:
+    # 32_tin: the next paragraph names no body and goes on with the order.
+    text = ("Thủ tướng yêu cầu Bộ trưởng Công an chỉ đạo công an các địa phương xử lý nghiêm vi "
+            "phạm nồng độ cồn.\n"
+            "Xử lý kỷ luật nghiêm đối với cán bộ bỏ qua lỗi vi phạm.\n")
+    rows = _rows(text, date(2025, 1, 10))
+    assert [r[1] for r in rows] == [["Bộ trưởng Công an"], ["Bộ trưởng Công an"]]
