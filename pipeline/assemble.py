@@ -1266,7 +1266,13 @@ class _Assembler:
             ):
                 i += 1
             else:
-                break
+                # "Sở Khoa học và Công nghệ tiến hành rà soát …; các sở, ngành
+                # liên quan và Ủy ban nhân dân các xã, phường rà soát …"
+                # (18_kh-7360): each ";" part of the value names its own.
+                while i < te and self.doc[i].text != ";":
+                    i += 1
+                if not mentions:
+                    break
         if mentions:
             return self.resolve(mentions)
         # A label names its body even when the gazetteer does not know it.

@@ -504,3 +504,16 @@ def test_assemble_plain_paragraph_goes_on_with_the_body_before() -> None:
             "Xử lý kỷ luật nghiêm đối với cán bộ bỏ qua lỗi vi phạm.\n")
     rows = _rows(text, date(2025, 1, 10))
     assert [r[1] for r in rows] == [["Bộ trưởng Công an"], ["Bộ trưởng Công an"]]
+
+
+def test_assemble_label_value_names_a_body_in_each_part() -> None:
+    # 18_kh-7360: the label's value is two sentences with their own subjects.
+    text = ("1. Rà soát văn bản quy phạm pháp luật\n"
+            "- Nội dung: Rà soát các văn bản quy phạm pháp luật có liên quan đến Luật.\n"
+            "- Cơ quan thực hiện: Sở Khoa học và Công nghệ tiến hành rà soát văn bản của mình; "
+            "các sở, ngành liên quan và Ủy ban nhân dân các xã, phường rà soát văn bản thuộc "
+            "phạm vi quản lý.\n")
+    rows = _rows(text, date(2025, 11, 19))
+    assert [r[1] for r in rows] == [
+        ["Sở Khoa học và Công nghệ", "các sở, ngành liên quan", "Ủy ban nhân dân các xã, phường"]
+    ]
