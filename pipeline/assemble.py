@@ -348,6 +348,10 @@ class _Assembler:
             # "…; trong đó hỗ trợ nhà ở cho người có công … hoàn thành trước
             # ngày 24/7/2025" (27_tin): a part with its own verb.
             return opener_end < len(self.doc) and self.is_verb(opener_end)
+        if self.doc[i].tag_ in ("A", "R") and i + 1 < len(self.doc) and self.is_verb(i + 1):
+            # "…; sớm báo cáo cấp có thẩm quyền …" (07_tb-627): a manner
+            # word before the part's own verb.
+            return True
         return (
             self.is_verb(i)
             or i in self.mention_at
@@ -391,6 +395,11 @@ class _Assembler:
             labels = self.labels_of(i)
             trig = self.trigger_of(i, ("ASSIGN", "LEAD", "MODAL", "SUPPORT", "PAST", "EDGE"))
             if "PAST" in labels and role != "assigned":
+                if self.is_verb(i) and self._skip_joiners(trig.token_end, te) in self.mention_at:
+                    # "…; sớm báo cáo cấp có thẩm quyền …", "kịp thời báo cáo
+                    # Bộ Chính trị …" (07_tb, 11_kl): reporting to a body is
+                    # an action; "theo báo cáo của …" is the narrative use.
+                    return _Frame(leads, supports, i, framed, False, deadlines)
                 return _Frame(leads, supports, None, framed, True, deadlines)
             if role == "subject" and self._issuer_hands_over(i, te, leads):
                 # "Thủ tướng chỉ đạo Bộ Xây dựng …", "Thủ tướng yêu cầu, địa
@@ -1148,6 +1157,10 @@ class _Assembler:
             opener_end = _phrases("subclause_openers").longest_at(self.keys, i)
             if opener_end > i:
                 i = opener_end
+                continue
+            if i + 1 == action and token.tag_ in ("A", "R") and i not in self.mention_at:
+                # "…; sớm báo cáo …": a manner word right before the verb.
+                i += 1
                 continue
             task_label = self.trigger_of(i, ("LABEL_TASK",))
             if task_label is not None and task_label.token_end < action:

@@ -517,3 +517,18 @@ def test_assemble_label_value_names_a_body_in_each_part() -> None:
     assert [r[1] for r in rows] == [
         ["Sở Khoa học và Công nghệ", "các sở, ngành liên quan", "Ủy ban nhân dân các xã, phường"]
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "descriptions"),
+    [
+        # 07_tb-627: "…; sớm báo cáo cấp có thẩm quyền …" is a task.
+        ("e) Bộ Quốc phòng khẩn trương hoàn thiện hồ sơ dự án; sớm báo cáo Thủ tướng Chính phủ "
+         "phương án đầu tư.\n",
+         ["hoàn thiện hồ sơ dự án", "báo cáo Thủ tướng Chính phủ phương án đầu tư"]),
+        # The narrative use stays narrative.
+        ("Theo báo cáo của Bộ Xây dựng, đã có 15 bộ, ngành đăng ký dự án.\n", []),
+    ],
+)
+def test_assemble_reporting_to_a_body_is_an_action(text: str, descriptions: list[str]) -> None:
+    assert [r[0] for r in _rows(text, date(2025, 11, 18))] == descriptions
