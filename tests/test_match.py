@@ -102,6 +102,9 @@ BODIES = [
     ("Các đơn vị được giao xây dựng hồ sơ công bố thủ tục hành chính",
      [("Các đơn vị được giao", "group")]),
     ("Sở Tư pháp được giao chủ trì xây dựng dự thảo", [("Sở Tư pháp", "body")]),
+    # 30_bai-viet: airlines as partners, "khác" as a qualifier
+    ("phối hợp với các hãng hàng không khác chủ động nghiên cứu",
+     [("các hãng hàng không khác", "group")]),
     # 13_kl-07 (old-style tone placement)
     ("Văn phòng Trung ương Đảng và các văn phòng tỉnh uỷ, thành uỷ cụ thể hoá",
      [("Văn phòng Trung ương Đảng", "body"), ("các văn phòng tỉnh uỷ, thành uỷ", "group")]),
