@@ -401,6 +401,15 @@ class _Assembler:
                     # an action; "theo báo cáo của …" is the narrative use.
                     return _Frame(leads, supports, i, framed, False, deadlines)
                 return _Frame(leads, supports, None, framed, True, deadlines)
+            if (
+                self.keys[i] in _squashed("directing_verbs")
+                and i + 1 < te
+                and self.labels_of(i + 1) & {"LEAD", "SUPPORT"}
+            ):
+                # "Bộ trưởng Bộ Nội vụ chỉ đạo chủ trì, phối hợp với … hướng
+                # dẫn …" (06_cd-224): the minister has his ministry lead.
+                i += 1
+                continue
             if role == "subject" and self._issuer_hands_over(i, te, leads):
                 # "Thủ tướng chỉ đạo Bộ Xây dựng …", "Thủ tướng yêu cầu, địa
                 # phương nào …": the issuer asks; what follows is the task.

@@ -532,3 +532,13 @@ def test_assemble_label_value_names_a_body_in_each_part() -> None:
 )
 def test_assemble_reporting_to_a_body_is_an_action(text: str, descriptions: list[str]) -> None:
     assert [r[0] for r in _rows(text, date(2025, 11, 18))] == descriptions
+
+
+def test_assemble_chi_dao_chu_tri_is_a_frame() -> None:
+    # 06_cd-224: "Bộ trưởng Bộ Nội vụ chỉ đạo chủ trì, phối hợp với … hướng dẫn …".
+    text = ("6. Bộ trưởng Bộ Nội vụ chỉ đạo chủ trì, phối hợp với Bộ Xây dựng, Văn phòng Chính "
+            "phủ khẩn trương hướng dẫn, rà soát, khen thưởng các tổ chức, cá nhân.\n")
+    rows = _rows(text, date(2025, 11, 20))
+    assert [(r[0][:20], r[1], r[2]) for r in rows] == [
+        ("hướng dẫn, rà soát, ", ["Bộ trưởng Bộ Nội vụ"], ["Bộ Xây dựng", "Văn phòng Chính phủ"])
+    ]
