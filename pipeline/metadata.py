@@ -114,7 +114,9 @@ def extract_metadata(
                 doc_type = name
                 break
     if doc_type is None and number_match is not None:
-        before = view[max(0, number_match.start() - 30) : number_match.start()].lower()
+        # A report's number comes with its type ("vừa ký Công văn
+        # 227/TTg-CN", 31_bai-viet): the words up to the number hold it.
+        before = source[max(0, number_match.start() - 30) : number_match.start("number")].lower()
         for word, name in cfg["doc_types"].items():
             if word in before:
                 doc_type = name

@@ -123,6 +123,16 @@ def test_metadata_news_report_names_the_directive() -> None:
     assert meta.issued_date == date(2025, 9, 13)
 
 
+def test_metadata_news_report_type_from_the_words_before_the_number() -> None:
+    # 31_bai-viet: the code "TTg-CN" names no type; "Công văn" before it does.
+    meta = _meta("Thủ tướng yêu cầu thực hiện nghiêm quy định xử phạt giao thông\n\n"
+                 "Phó Thủ tướng Chính phủ vừa ký Công văn 227/TTg-CN năm 2025 về việc bảo đảm "
+                 "trật tự, an toàn giao thông.\n")
+    assert (meta.doc_type, meta.number, meta.issuer) == (
+        "Công văn", "227/TTg-CN", "Thủ tướng Chính phủ"
+    )
+
+
 @pytest.mark.parametrize(
     ("number", "doc_type"),
     [("96-KH/TU", "Kế hoạch"), ("227/CĐ-TTg", "Công điện"), ("127-KL/TW", "Kết luận"),
