@@ -50,6 +50,7 @@ def _config() -> dict:
         "citation_words": meta["citation_words"],
         "place_date": re.compile(meta["place_date"], re.MULTILINE),
         "date_after_number": re.compile(meta["date_after_number"], re.IGNORECASE),
+        "date_before_number": re.compile(meta["date_before_number"], re.IGNORECASE),
         "signing": meta["signing_verbs"],
         "addressee_line": re.compile(meta["addressee_line"]),
         "header_end": [h.lower() for h in meta["header_end"]],
@@ -104,6 +105,13 @@ def extract_metadata(
     issued = _date(cfg["place_date"].search(head))
     if issued is None and number_match is not None:
         issued = _date(cfg["date_after_number"].match(source, number_match.end()))
+    if issued is None and number_match is not None and source is view:
+        # "Ngày 23/11/2025, Thủ tướng Chính phủ có Công điện 227/CĐ-TTg …"
+        # (26_tom-tat): a report dates the directive at the start of the
+        # sentence that names it.
+        at = number_match.start()
+        start = max(view.rfind(".", 0, at), view.rfind("\n", 0, at))
+        issued = _date(cfg["date_before_number"].match(view, start + 1, at))
 
     doc_type = None
     if type_index is not None:

@@ -450,8 +450,9 @@ def test_assemble_opening_khan_truong_stays_with_its_clause() -> None:
 
 def test_assemble_semicolon_inside_quotes_does_not_split() -> None:
     # 06_cd-224: the name of an emulation movement holds a ";".
-    text = ("6. Bộ Nội vụ khen thưởng các tổ chức có thành tích trong phong trào thi đua: “Đẩy mạnh "
-            "phát triển kết cấu hạ tầng; thực hành tiết kiệm, chống lãng phí”; hoàn thành trước "
+    text = ("6. Bộ Nội vụ khen thưởng các tổ chức có thành tích trong phong trào thi đua: "
+            "“Đẩy mạnh phát triển kết cấu hạ tầng; thực hành tiết kiệm, chống lãng phí”; "
+            "hoàn thành trước "
             "ngày 10 tháng 12 năm 2025.\n")
     rows = _rows(text, date(2025, 11, 20))
     assert len(rows) == 1

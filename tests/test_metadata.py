@@ -226,3 +226,11 @@ def test_metadata_issuer_from_number_code(number: str, issuer: str | None) -> No
     from pipeline.metadata import _issuer_from_number
 
     assert _issuer_from_number(number) == issuer
+
+
+def test_metadata_report_date_before_the_number() -> None:
+    # 26_tom-tat: "Ngày 23/11/2025, Thủ tướng Chính phủ có Công điện 227/CĐ-TTg …".
+    meta = _meta("Thủ tướng yêu cầu hỗ trợ sửa nhà trước 30/11\n\n"
+                 "Ngày 23/11/2025, Thủ tướng Chính phủ có Công điện 227/CĐ-TTg về tập trung "
+                 "khắc phục hậu quả mưa lũ.\n")
+    assert (meta.number, meta.issued_date) == ("227/CĐ-TTg", date(2025, 11, 23))
