@@ -922,6 +922,10 @@ class _Assembler:
                     supports = paragraph_supports
                 if requested and not own:
                     leads: list[BodyRef] = []
+                    # "Thành ủy yêu cầu siết chặt …; kịp thời khắc phục …"
+                    # (seed): the parts after a request that names nobody do
+                    # not go back to a body named before it.
+                    paragraph_leads, context_leads = [], []
                 else:
                     leads = own or paragraph_leads or context_leads or inherited_leads
                 action = frame.action
