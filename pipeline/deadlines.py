@@ -1410,9 +1410,13 @@ def _opens_item(text: str, atom: _Atom) -> bool:
     time that opens a list item, set off by a comma, dates the item."""
     if atom.op is None:
         return False
+    from pipeline.segment import list_marker_end
+
     line = text.rfind("\n", 0, atom.start) + 1
-    lead = text[line : atom.start]
-    return not lead.strip(" \t-–+•*.)(0123456789abcdđ") and text[atom.end : atom.end + 1] == ","
+    lead = text[line : atom.start].strip()
+    # Only the item's own marker ("+", "a)", "1.") may stand before it.
+    opens = not lead or list_marker_end(lead) == len(lead)
+    return opens and text[atom.end : atom.end + 1] == ","
 
 
 # --------------------------------------------------------------------------

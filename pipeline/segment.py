@@ -58,6 +58,13 @@ def _marker_pattern() -> re.Pattern[str]:
     )
 
 
+def list_marker_end(text: str) -> int:
+    """Length of the list marker ("-", "+", "a)", "1.", "(2)") that opens
+    ``text``, or 0: the same markers the segmenter reads."""
+    found = _marker_pattern().match(text + " ")
+    return found.end() if found else 0
+
+
 def _style(match: re.Match[str]) -> str:
     kind = match.lastgroup or ""
     if kind == "dotted":
