@@ -102,8 +102,41 @@ def from_labelstudio_command(
         raise typer.Exit(1)
 
 
+def draw_command(
+    sources: Annotated[Path, typer.Argument(help="A corpus's SOURCES.tsv (file, type, bytes)")],
+    seed: Annotated[int, typer.Option(help="The seed that orders each type's files")],
+    stratum: Annotated[
+        list[str], typer.Option("--type", "-t", help="A document type to draw from (repeat)")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The draw table to write")],
+    max_bytes: Annotated[
+        int | None, typer.Option(help="Mark files over this size 'over-size'")
+    ] = None,
+) -> None:
+    """Order a corpus's documents at random (fixed seed), per type, dealt to test and dev.
+
+    Run it before reading any of the documents: annotators then take each
+    part's candidates in the table's order and record in its outcome column
+    why any was passed over.
+    """
+    import shlex
+
+    from pipeline.sampling import draw, read_sources, write_draw
+
+    candidates = draw(read_sources(sources), seed, stratum, max_bytes=max_bytes)
+    command = ["vntasks", "annotations", "draw", str(sources), "--seed", str(seed)]
+    for name in stratum:
+        command += ["--type", name]
+    if max_bytes is not None:
+        command += ["--max-bytes", str(max_bytes)]
+    command += ["--output", str(output)]
+    write_draw(candidates, output, "made by: " + shlex.join(command))
+    typer.echo(f"{len(candidates)} candidate(s) written to {output}", err=True)
+
+
 def register(app: typer.Typer) -> None:
-    sub = typer.Typer(help="Gold annotations: validate, Label Studio import/export.")
+    sub = typer.Typer(help="Gold annotations: draw, validate, Label Studio import/export.")
+    sub.command("draw")(draw_command)
     sub.command("validate")(validate_command)
     sub.command("to-labelstudio")(to_labelstudio_command)
     sub.command("from-labelstudio")(from_labelstudio_command)

@@ -18,6 +18,7 @@ import typer
 class Part(enum.StrEnum):
     dev = "dev"
     test = "test"
+    old_test = "old-test"
     all = "all"
 
 
