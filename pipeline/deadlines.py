@@ -1147,9 +1147,9 @@ def _combine(
         if open_ended or (
             other.value.start is not None and other.value.start.year != other.value.due.year
         ):
-            # "Năm 2025 và các năm tiếp theo" (04_qd-2623, 18_kh-7360,
-            # 20_kh-172), "Giai đoạn 2026-2030 và những năm tiếp theo"
-            # (01_kh-141): work that starts then and goes on.
+            # "Năm 2025 và các năm tiếp theo" (18_kh-7360), "Giai đoạn
+            # 2026-2030 và những năm tiếp theo" (01_kh-141): work that starts
+            # then and goes on.
             value = DeadlineValue("ongoing", start=other.value.start or other.value.due)
         else:
             value = DeadlineValue(
@@ -1352,7 +1352,7 @@ def _in_context(
             after, lk["ongoing_not_before"]
         ):
             return False
-        # "phối hợp chặt chẽ, thường xuyên, hiệu quả" (04_qd-2623): one of a
+        # "phối hợp chặt chẽ, thường xuyên, hiệu quả" (18_kh-7360): one of a
         # list of manner words; the word before the comma decides.
         comma = text.rfind(",", max(0, s - 10), s)
         if comma >= 0 and not text[comma + 1 : s].strip():
