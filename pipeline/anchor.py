@@ -62,6 +62,7 @@ def anchor_deadlines(
                 sentence=text[draft.sentence[0] : draft.sentence[1]],
                 sentence_span=draft.sentence,
                 flags=list(dict.fromkeys(flags)),
+                evidence={field: list(rules) for field, rules in draft.evidence.items()},
             )
         )
     return tasks, warnings

@@ -2,10 +2,10 @@
 draft task records.
 
 Each clause (a sentence split at ``;`` and ``đồng thời``) is read left to
-right as a frame: an opening stretch (adverbials, a group deadline), the
-subject bodies, the frame words (``giao X``, ``X chủ trì, phối hợp với Y``,
-``X phải``), then the action, which runs to the end of the clause. Context
-carries across clauses the way a reader carries it:
+right as a frame (:mod:`pipeline.clauses`): an opening stretch (adverbials, a
+group deadline), the subject bodies, the frame words (``giao X``, ``X chủ
+trì, phối hợp với Y``, ``X phải``), then the action, which runs to the end of
+the clause. Context carries across clauses the way a reader carries it:
 
 - the leads of a heading or of an introducing line that ends in ``:`` apply
   to the items under it;
@@ -15,40 +15,39 @@ carries across clauses the way a reader carries it:
   task but gives its bodies and deadline to the tasks that follow it;
 - a back-reference (``Ban cũng …``, ``mỗi nơi``) resolves to the last body that
   was given a task, not merely the last one named.
+
+Every choice is a named rule of ``resources/rules.yaml``. Walking the
+document generates, for each draft, candidates for its lead, support and
+deadline, each from the rule that found it; resolution (:func:`resolve`)
+then picks one per field with a ranker (by default the rule's priority), and
+the draft keeps the ids of the rules behind its fields as ``evidence``.
 """
 
 from __future__ import annotations
 
-import bisect
-import re
 from dataclasses import dataclass, field
-from functools import cache
 
 from spacy.tokens import Doc
 
-from pipeline.match import Matches, Mention, PhraseSet, Trigger
+from pipeline.clauses import (
+    ClauseReader,
+    Firing,
+    Phrase,
+    squashed,
+    starts_with_any,
+    structure,
+)
+from pipeline.match import Matches, Mention
 from pipeline.normalise import normalise_string
-from pipeline.resources import load_yaml
+from pipeline.rules import Candidate, Ranker, by_priority, known, rule_flags
 from pipeline.segment import Paragraph
 from pipeline.tables import Cell, is_header, read_table, split_row
 
-_SUBJECT_LOOKAHEAD = 20
+__all__ = ["BodyRef", "Draft", "Firing", "Phrase", "assemble", "resolve"]
+
 _SENTENCE_ENDS = (".", ":", ";", "…", '."', ".”")
-# Words allowed between a count noun and "sau" ("nhiệm vụ trọng tâm sau").
-_LIST_CLOSER_WINDOW = 4
-# How far into an action a count may stand ("phân công nhiệm vụ cụ thể theo 11 nhóm").
-_COUNT_WINDOW = 6
-# Inline list numbers: "(1)", "(iv)", "(a)", "a)", "1)". Typography, not words.
-_ENUMERATOR = re.compile(r"\((?:\d{1,2}|[ivx]{1,4}|[a-zđ])\)\s|(?:\d{1,2}|[a-zđ])\)\s")
-
-
-@dataclass(frozen=True)
-class Phrase:
-    """A deadline phrase located in the text as read."""
-
-    start: int
-    end: int
-    text: str
+# Flags that say where a draft's text came from, in the order they are shown.
+_MARK_ORDER = ("from_table", "from_heading", "from_label")
 
 
 @dataclass
@@ -61,104 +60,120 @@ class BodyRef:
         return self.resolved or self.mention
 
 
+Leads = list[BodyRef]
+
+
 @dataclass
 class Draft:
+    """A task being assembled: its description, the candidates proposed for
+    its other fields, and (after :func:`resolve`) the values chosen."""
+
     start: int
     end: int
-    leads: list[BodyRef]
-    supports: list[BodyRef]
-    deadline: Phrase | None
     sentence: tuple[int, int]
     section: str | None
-    flags: list[str] = field(default_factory=list)
     level: int = 0
     # A bare list item with no body in reach; kept only if a label line
-    # after it names one (see _Assembler.run).
+    # after it names one (see _Walker.run).
     provisional: bool = False
+    marks: list[str] = field(default_factory=list)
+    description_rules: list[str] = field(default_factory=list)
+    lead_candidates: list[Candidate[Leads]] = field(default_factory=list)
+    support_candidates: list[Candidate[Leads]] = field(default_factory=list)
+    deadline_candidates: list[Candidate[Phrase]] = field(default_factory=list)
+    leads: Leads = field(default_factory=list)
+    supports: Leads = field(default_factory=list)
+    deadline: Phrase | None = None
+    evidence: dict[str, list[str]] = field(default_factory=dict)
+    flags: list[str] = field(default_factory=list)
+
+    def mark(self, flag: str) -> None:
+        if flag not in self.marks:
+            self.marks.append(flag)
 
 
-@dataclass
-class _Frame:
-    leads: list[Mention]
-    supports: list[Mention]
-    action: int | None  # token index where the action starts
-    framed: bool
-    narrative: bool
-    deadlines: list[Phrase]
+def resolve(draft: Draft, ranker: Ranker = by_priority) -> Draft:
+    """Choose each field's value among the draft's candidates.
 
-
-@cache
-def _structure() -> dict:
-    return load_yaml("structure.yaml")
-
-
-@cache
-def _squashed(key: str) -> frozenset[str]:
-    """A structure.yaml word list in the tokens' squashed NORM form."""
-    return frozenset(normalise_string(w).lower().replace(" ", "") for w in _structure()[key])
-
-
-@cache
-def _phrases(key: str) -> PhraseSet:
-    return PhraseSet(list(_structure()[key]))
-
-
-def _plain(name: str) -> str:
-    return normalise_string(name).lower()
-
-
-@cache
-def _completion_triggers() -> frozenset[str]:
-    # The deadline vocabulary's own list: "hoàn thành", "hoàn tất", "xong".
-    return frozenset(_plain(v) for v in load_yaml("deadlines.yaml")["completion_triggers"])
-
-
-@cache
-def _requesters() -> frozenset[str]:
-    return frozenset(_plain(n) for n in load_yaml("bodies.yaml")["requesters"])
-
-
-def _starts_with_any(text: str, key: str) -> bool:
-    lowered = text.lower()
-    return any(lowered.startswith(word) for word in _structure()[key])
+    Only here are values picked; generation only proposes. A field's
+    evidence is the rule of the chosen candidate (a lead reached through a
+    back-reference adds the rule that resolved it); flags follow from the
+    rules chosen.
+    """
+    lead = ranker(draft.lead_candidates)
+    support = ranker(draft.support_candidates)
+    deadline = ranker(draft.deadline_candidates)
+    draft.leads = list(lead.value) if lead is not None else []
+    draft.supports = list(support.value) if support is not None else []
+    draft.deadline = deadline.value if deadline is not None else None
+    lead_rules = [lead.rule] if lead is not None and lead.value else []
+    if any(ref.resolved for ref in draft.leads):
+        lead_rules.append(known("lead.back_reference"))
+    draft.evidence = {
+        "description": list(dict.fromkeys(draft.description_rules)),
+        "lead": lead_rules,
+        "support": [support.rule] if support is not None and support.value else [],
+        "deadline": [deadline.rule] if deadline is not None else [],
+    }
+    flags = [m for m in _MARK_ORDER if m in draft.marks]
+    flags += [m for m in draft.marks if m not in _MARK_ORDER]
+    for chosen in (lead, deadline):
+        if chosen is not None and chosen.value:
+            flags += rule_flags(chosen.rule)
+    if any(ref.resolved for ref in draft.leads):
+        flags.append("resolved_reference")
+    draft.flags = list(dict.fromkeys(flags))
+    return draft
 
 
 def _without_topic_opener(heading: str) -> str:
     """ "1. Về đánh giá tình hình …" names its section by what follows "Về"."""
     lowered = heading.lower()
-    for word in _structure()["topic_openers"]:
+    for word in structure()["topic_openers"]:
         if lowered.startswith(word + " "):
             return heading[len(word) + 1 :].lstrip()
     return heading
 
 
-class _Assembler:
+def _refs(candidate: Candidate[Leads] | None) -> Leads:
+    return list(candidate.value) if candidate is not None else []
+
+
+class _Walker(ClauseReader):
+    """Walks the paragraphs in order, carrying the context a reader carries,
+    and proposes drafts with their candidates."""
+
     def __init__(
-        self, doc: Doc, paragraphs: list[Paragraph], matches: Matches, deadlines: list[Phrase]
+        self,
+        doc: Doc,
+        paragraphs: list[Paragraph],
+        matches: Matches,
+        deadlines: list[Phrase],
+        ranker: Ranker,
     ) -> None:
-        self.doc = doc
-        self.text = doc.text
+        super().__init__(doc, matches, deadlines)
         self.paragraphs = paragraphs
-        self.token_starts = [t.idx for t in doc]
-        self.mention_at = {m.token_start: m for m in matches.bodies}
-        self.triggers_at: dict[int, list[Trigger]] = {}
-        for trig in matches.triggers:
-            self.triggers_at.setdefault(trig.token_start, []).append(trig)
-        self.deadlines = deadlines
-        self.deadline_starts = [d.start for d in deadlines]
-        self.keys = ["" if t.is_space else t.norm_.replace(" ", "") for t in doc]
+        self.ranker = ranker
         self.drafts: list[Draft] = []
         self.history: list[Mention] = []  # bodies given tasks, most recent last
-        self.heading_leads: dict[int, list[BodyRef]] = {}
-        self.group_deadline: dict[int, Phrase] = {}
+        self.heading_leads: dict[int, Leads] = {}
+        # A group's deadline (from a count, an intro, a heading) by paragraph.
+        self.group_deadline: dict[int, Candidate[Phrase]] = {}
         self.verb_headings: set[int] = set()
-        self.intro_leads: list[BodyRef] = []
-        self.intro_deadline: Phrase | None = None
+        self.intro_leads: Leads = []
+        self.intro_deadline: Candidate[Phrase] | None = None
         self.intro_item_level: int | None = None
-        self.carry_leads: list[BodyRef] = []
+        self.carry_leads: Leads = []
         self.last_header: list[Cell] | None = None
+        self.tails = self._tail_regions()
         self.has_children = self._headings()
         self.body_start = self._body_start()
+
+    def settle(self, draft: Draft) -> Draft:
+        return resolve(draft, self.ranker)
+
+    def in_tail(self, p: Paragraph) -> bool:
+        return any(a <= p.start < b for a, b in self.tails)
 
     def _headings(self) -> set[int]:
         """Paragraphs that head others: a marked item below them, or plain
@@ -166,9 +181,8 @@ class _Assembler:
         ("Đơn vị chủ trì: …") below an item do not make it a heading."""
         headings: set[int] = set()
         # The recipients' list after the last item is not that item's content.
-        tails = self._tail_regions()
         for p in self.paragraphs:
-            if p.parent is None or any(a <= p.start < b for a, b in tails):
+            if p.parent is None or self.in_tail(p):
                 continue
             parent = self.paragraphs[p.parent]
             if p.marker is not None and self.is_label(p) is None:
@@ -178,450 +192,7 @@ class _Assembler:
                     headings.add(parent.index)
         return headings
 
-    # -- token helpers -------------------------------------------------
-    def token_at(self, char: int) -> int:
-        return max(0, bisect.bisect_right(self.token_starts, char) - 1)
-
-    def token_range(self, start: int, end: int) -> tuple[int, int]:
-        ts = bisect.bisect_left(self.token_starts, start)
-        te = bisect.bisect_left(self.token_starts, end)
-        return ts, te
-
-    def deadline_at(self, token: int) -> Phrase | None:
-        char = self.doc[token].idx
-        k = bisect.bisect_right(self.deadline_starts, char) - 1
-        if k >= 0 and self.deadlines[k].start <= char < self.deadlines[k].end:
-            return self.deadlines[k]
-        return None
-
-    def labels_of(self, token: int) -> set[str]:
-        return {t.label for t in self.triggers_at.get(token, [])}
-
-    def trigger_of(self, token: int, labels: tuple[str, ...]) -> Trigger | None:
-        for trig in self.triggers_at.get(token, []):
-            if trig.label in labels:
-                return trig
-        return None
-
-    def is_verb(self, token: int) -> bool:
-        # The tagger reads some action words as nouns ("Tổ chức tập huấn");
-        # the ACTION list in triggers.jsonl names them.
-        return self.doc[token].tag_ in ("V", "Vb", "Vy") or "ACTION" in self.labels_of(token)
-
-    # -- clause frames -------------------------------------------------
-    def clauses(self, start: int, end: int) -> list[tuple[int, int]]:
-        """Token ranges of the clauses of a sentence: split at ";" and at
-        "đồng thời" (guide: parts with their own main verb are separate tasks)."""
-        ts, te = self.token_range(start, end)
-        cuts = [ts]
-        for i in range(ts, te):
-            text = self.doc[i].text
-            if text == ";" and self._inside_quotes(start, self.doc[i].idx):
-                # The names of emulation movements listed inside quotes
-                # ("“…”; “…”", 06_cd-224) are one object.
-                continue
-            if text == ";" or (
-                self.keys[i] in _squashed("clause_splitters")
-                and i > ts
-                and self.doc[i - 1].text in ",;"
-            ):
-                cuts.append(i if text != ";" else i + 1)
-            elif i > ts and self.doc[i - 1].text == ":" and self.enumerator_end(i) > i:
-                # "Bộ Công an: (1) …; (2) …": the items of an inline list are
-                # tasks when they open with an action, objects otherwise.
-                if self._opens_clause(self.enumerator_end(i)):
-                    cuts.append(i)
-        cuts.append(te)
-        ranges: list[tuple[int, int]] = []
-        for a, b in zip(cuts, cuts[1:], strict=False):
-            while a < b and (self.doc[a].is_space or self.doc[a].text in ";,"):
-                a += 1
-            if a >= b:
-                continue
-            if ranges and not self._opens_clause(a):
-                # "…; về cách chức, bãi nhiệm": no verb of its own, so the part
-                # after ";" is more of the previous clause's object.
-                ranges[-1] = (ranges[-1][0], b)
-            else:
-                ranges.append((a, b))
-        return ranges
-
-    def _only_completion(self, span: tuple[int, int]) -> bool:
-        words = normalise_string(self.text[span[0] : span[1]]).lower().strip(" ,.;:")
-        return words in _completion_triggers()
-
-    def _inside_quotes(self, start: int, position: int) -> bool:
-        """Inside quotes or brackets: "(cấp tỉnh và cấp xã, trong đó …; đẩy
-        mạnh …)" (11_kl-127) explains an object; its ";" splits nothing."""
-        before = self.text[start:position]
-        return (
-            before.count("“") > before.count("”")
-            or before.count('"') % 2 == 1
-            or before.count("(") > before.count(")")
-        )
-
-    def _inline_heading(self, ts: int, te: int) -> int:
-        """Where a clause really starts when a body heading stands inside the
-        line ("5. Nhiệm vụ về … a) Bộ Khoa học và Công nghệ: (1) …"): at the
-        first body followed by ":" (a later one is an object: "… chỉ đạo các
-        cơ quan báo chí:"); otherwise at ``ts``."""
-        topic_end = self._topic_end(ts, te)
-        if topic_end is not None:
-            return topic_end
-        start = ts
-        for i in range(ts, te):
-            if self.labels_of(i) & {"ASSIGN", "LEAD", "MODAL", "SUPPORT"}:
-                # "Vụ X chủ trì, phối hợp với các Vụ: …": a frame came first.
-                return ts
-            mention = self.mention_at.get(i)
-            if mention is not None and mention.token_end < te:
-                if self.doc[mention.token_end].text == ":" and mention.kind != "backref":
-                    start = i
-                    break
-        if start == ts:
-            return ts
-        # Back over the bodies listed with it ("Bí thư tỉnh ủy và Chủ tịch …:").
-        ends = {m.token_end: m.token_start for m in self.mention_at.values()}
-        j = start
-        while j > ts:
-            k = j - 1
-            while k > ts and self.keys[k] in _squashed("list_joiners"):
-                k -= 1
-            if k + 1 in ends and ends[k + 1] >= ts and k < j - 0:
-                j = ends[k + 1]
-            else:
-                break
-        return j
-
-    def _topic_end(self, ts: int, te: int) -> int | None:
-        """After a topic heading written inside the line ("3. Về đề nghị sửa
-        đổi Nghị quyết …: giao Bộ Nông nghiệp và Môi trường chủ trì …"): the
-        topic restates what was asked, the order follows the colon."""
-        first = self.enumerator_end(ts)
-        if first >= te:
-            return None
-        topic = self.keys[first] in _squashed("topic_openers")
-        for i in range(first + 1, te - 1):
-            if i in self.mention_at and not topic:
-                # A body before the colon: "Bộ Công an: (1) …" (see
-                # _inline_heading), not a topic.
-                return None
-            if self.doc[i].text == ":":
-                nxt = self._skip_joiners(i + 1, te)
-                if nxt >= te:
-                    return None
-                if topic:
-                    return nxt
-                # "2. Đẩy mạnh rà soát, hoàn thiện thể chế: Các bộ khẩn trương
-                # trình …" (02_tb-624): a heading written on the line of the
-                # order; the order's subject follows the colon.
-                subject = self.enumerator_end(nxt)
-                if subject in self.mention_at:
-                    after = self._skip_joiners(self.mention_at[subject].token_end, te)
-                    phrase = self.deadline_at(after) if after < te else None
-                    if phrase is not None:  # "Các bộ khẩn trương trình …"
-                        after = self._skip_joiners(self.token_range(phrase.end, phrase.end)[0], te)
-                    if after < te and (
-                        self.is_verb(after) or self.labels_of(after) & {"LEAD", "MODAL"}
-                    ):
-                        return nxt
-                return None
-        return None
-
-    def enumerator_end(self, i: int) -> int:
-        """End of an inline list number at token ``i`` ("(1)", "(ii)", "a)"), or ``i``."""
-        match = _ENUMERATOR.match(self.text, self.doc[i].idx)
-        if match is None:
-            return i
-        return self.token_range(match.end(), match.end())[0]
-
-    def _opens_clause(self, i: int) -> bool:
-        if i >= len(self.doc):
-            return False
-        enumerated = self.enumerator_end(i)
-        if enumerated > i:
-            return self._opens_clause(enumerated)
-        if self.keys[i] in _squashed("clause_splitters"):
-            return True
-        opener_end = _phrases("subclause_openers").longest_at(self.keys, i)
-        if opener_end > i:
-            # "…; trong đó hỗ trợ nhà ở cho người có công … hoàn thành trước
-            # ngày 24/7/2025" (27_tin): a part with its own verb.
-            return opener_end < len(self.doc) and self.is_verb(opener_end)
-        if self.doc[i].tag_ in ("A", "R") and i + 1 < len(self.doc) and self.is_verb(i + 1):
-            # "…; sớm báo cáo cấp có thẩm quyền …" (07_tb-627): a manner
-            # word before the part's own verb.
-            return True
-        return (
-            self.is_verb(i)
-            or i in self.mention_at
-            or bool(self.triggers_at.get(i))
-            or (self.deadline_at(i) is not None)
-        )
-
-    def frame(self, ts: int, te: int) -> _Frame:
-        leads: list[Mention] = []
-        supports: list[Mention] = []
-        deadlines: list[Phrase] = []
-        role = "subject"
-        framed = False
-        i = self._inline_heading(ts, te)
-        while i < te:
-            enumerated = self.enumerator_end(i)
-            if enumerated > i:
-                i = enumerated
-                continue
-            task_label = self.trigger_of(i, ("LABEL_TASK",))
-            if task_label is not None and task_label.token_end < te:
-                if self.doc[task_label.token_end].text == ":":
-                    i = task_label.token_end + 1
-                    continue
-            phrase = self.deadline_at(i)
-            if phrase is not None:
-                if phrase not in deadlines:
-                    deadlines.append(phrase)
-                i = max(i + 1, self.token_range(phrase.end, phrase.end)[0])
-                continue
-            mention = self.mention_at.get(i)
-            if mention is not None and mention.token_end <= te:
-                if role == "support":
-                    supports.append(mention)
-                elif role in ("subject", "assigned") or (role == "after_lead" and not framed):
-                    leads.append(mention)
-                else:
-                    return _Frame(leads, supports, i, framed, False, deadlines)
-                i = mention.token_end
-                continue
-            labels = self.labels_of(i)
-            trig = self.trigger_of(i, ("ASSIGN", "LEAD", "MODAL", "SUPPORT", "PAST", "EDGE"))
-            if "PAST" in labels and role != "assigned":
-                if self.is_verb(i) and self._skip_joiners(trig.token_end, te) in self.mention_at:
-                    # "…; sớm báo cáo cấp có thẩm quyền …", "kịp thời báo cáo
-                    # Bộ Chính trị …" (07_tb, 11_kl): reporting to a body is
-                    # an action; "theo báo cáo của …" is the narrative use.
-                    return _Frame(leads, supports, i, framed, False, deadlines)
-                return _Frame(leads, supports, None, framed, True, deadlines)
-            if (
-                self.keys[i] in _squashed("directing_verbs")
-                and i + 1 < te
-                and self.labels_of(i + 1) & {"LEAD", "SUPPORT"}
-            ):
-                # "Bộ trưởng Bộ Nội vụ chỉ đạo chủ trì, phối hợp với … hướng
-                # dẫn …" (06_cd-224): the minister has his ministry lead.
-                i += 1
-                continue
-            if role == "subject" and self._issuer_hands_over(i, te, leads):
-                # "Thủ tướng chỉ đạo Bộ Xây dựng …", "Thủ tướng yêu cầu, địa
-                # phương nào …": the issuer asks; what follows is the task.
-                leads = []
-                role = "assigned"
-                framed = True
-                i = self._skip_joiners(self._word_end(i), te)
-                continue
-            if "ASSIGN" in labels and role == "subject" and self._is_request(ts, i, te, leads):
-                # Whoever stands before "giao"/"yêu cầu" is the requester.
-                leads = []
-                role = "assigned"
-                framed = True
-                i = trig.token_end
-                continue
-            if labels & {"LEAD", "MODAL"}:
-                framed = True
-                role = "after_lead"
-                i = self.trigger_of(i, ("LEAD", "MODAL")).token_end
-                continue
-            if "SUPPORT" in labels and not (
-                # A bare "với" lists partners only where it opens the item.
-                self.keys[i] in _squashed("opening_partner_words")
-                and (leads or not self._only_edges_before(ts, i))
-            ):
-                trig = self.trigger_of(i, ("SUPPORT",))
-                nxt = self._skip_joiners(trig.token_end, te)
-                if nxt in self.mention_at:
-                    role = "support"
-                framed = True
-                i = trig.token_end
-                continue
-            if "EDGE" in labels and role != "support":
-                i = self.trigger_of(i, ("EDGE",)).token_end
-                continue
-            token = self.doc[i]
-            if token.is_space or token.is_punct or self.keys[i] in _squashed("clause_joiners"):
-                if role == "support" and self.keys[i] not in _squashed("list_joiners"):
-                    role = "after_lead"
-                i += 1
-                continue
-            if role == "subject" and not leads and not self.is_verb(i):
-                if self._opens_verb_series(i, te):
-                    # "Thăm hỏi, động viên, hỗ trợ …": the tagger missed the
-                    # first verb of a series.
-                    return _Frame(leads, supports, i, framed, False, deadlines)
-                i += 1  # an opening adverbial ("Trong đó", "Đáng chú ý")
-                continue
-            if role == "subject" and leads and not self.is_verb(i) and self.doc[i - 1].text == ",":
-                resume = self._after_aside(i, te)
-                if resume is not None:
-                    # "Sở Tài chính, trên cơ sở đề xuất của các cơ quan, chủ
-                    # trì tổng hợp …" (18_kh-7360): an aside after the subject.
-                    i = resume
-                    continue
-            if role in ("subject", "assigned") and leads and self._is_name(i):
-                # Appositions after a subject: "… các tỉnh: Đắk Lắk, Khánh Hòa",
-                # a person's name after a post.
-                i += 1
-                continue
-            if role == "subject" and not leads and self._subject_ahead(i, te):
-                i += 1
-                continue
-            return _Frame(leads, supports, i, framed, False, deadlines)
-        return _Frame(leads, supports, None, framed, False, deadlines)
-
-    def _after_aside(self, i: int, te: int) -> int | None:
-        """Where the frame resumes after ", <aside>," that follows a subject:
-        the token after a later comma when a frame word ("chủ trì", "phải")
-        stands there, or None."""
-        for j in range(i + 1, min(te - 1, i + _SUBJECT_LOOKAHEAD)):
-            if self.doc[j].text != ",":
-                continue
-            k = j + 1
-            if self.labels_of(k) & {"LEAD", "MODAL", "SUPPORT"}:
-                return k
-        return None
-
-    def _issuer_hands_over(self, i: int, te: int, leads: list[Mention]) -> bool:
-        if not leads or leads[-1].token_end != i:
-            return False
-        if any(_plain(m.text) not in _requesters() for m in leads):
-            return False
-        if "ASSIGN" in self.labels_of(i):
-            return True
-        return self.keys[i] in _squashed("directing_verbs") and (
-            self._skip_joiners(i + 1, te) in self.mention_at
-        )
-
-    def _word_end(self, i: int) -> int:
-        trig = self.trigger_of(i, ("ASSIGN",))
-        return trig.token_end if trig is not None else i + 1
-
-    def _is_request(self, ts: int, i: int, te: int, leads: list[Mention]) -> bool:
-        """ "yêu cầu", "đề nghị" are also nouns ("mục đích, yêu cầu nêu …"); they
-        open a request when a body or ":" follows, or when the requester or the
-        clause's start stands right before them."""
-        trig = self.trigger_of(i, ("ASSIGN",))
-        nxt = self._skip_joiners(trig.token_end, te)
-        if nxt in self.mention_at or (nxt < te and self.doc[nxt].text == ":") or nxt >= te:
-            return True
-        if not self.is_verb(nxt) and not self.doc[nxt].text[:1].isupper():
-            # "Phân công cán bộ …": the frame word is the action's own verb;
-            # a capitalised word is a body the gazetteer does not know.
-            return False
-        before = [k for k in range(ts, i) if not (self.doc[k].is_space or self.doc[k].is_punct)]
-        return not before or bool(leads and leads[-1].token_end == i)
-
-    def _opens_verb_series(self, i: int, te: int) -> bool:
-        return (
-            i + 2 < te
-            and self.doc[i + 1].text == ","
-            and self.is_verb(i + 2)
-            and not self.doc[i].is_punct
-            and self.doc[i].tag_ not in ("E", "P", "C", "Cc", "L", "M", "T", "R")
-            and i not in self.mention_at
-        )
-
-    def _is_name(self, i: int) -> bool:
-        token = self.doc[i]
-        return token.text[:1].isupper() and not self.is_verb(i) and not self.triggers_at.get(i)
-
-    def _skip_joiners(self, i: int, te: int) -> int:
-        while i < te and (self.doc[i].is_space or self.keys[i] in _squashed("clause_joiners")):
-            i += 1
-        return i
-
-    def _subject_ahead(self, i: int, te: int) -> bool:
-        """A verb-like opener ("Đáng chú ý, mỗi nơi phải …") is not the action
-        when a body with a frame word follows shortly."""
-        for j in range(i + 1, min(te, i + _SUBJECT_LOOKAHEAD)):
-            if j in self.mention_at:
-                if self.is_verb(j - 1) and "ASSIGN" not in self.labels_of(j - 1):
-                    # "Đôn đốc, chỉ đạo các đơn vị trực thuộc phối hợp với …":
-                    # a body right after a verb is its object.
-                    return False
-                k = self._skip_joiners(self.mention_at[j].token_end, te)
-                if self.labels_of(k) & {"ASSIGN", "LEAD", "MODAL", "SUPPORT", "EDGE"}:
-                    return True
-                # "Trên cơ sở tài liệu do Trung ương biên soạn, các cơ quan,
-                # đơn vị tổ chức tuyên truyền …": a subject after a comma.
-                return self.doc[j - 1].text == "," and k < te and self.is_verb(k)
-        return False
-
-    # -- descriptions --------------------------------------------------
-    def description(self, action: int, te: int, deadlines: list[Phrase]) -> tuple[int, int] | None:
-        start = self.doc[action].idx
-        end = self.doc[te - 1].idx + len(self.doc[te - 1]) if te > action else start
-        changed = True
-        while changed and start < end:
-            changed = False
-            for phrase in deadlines:
-                if phrase.start <= start < phrase.end:
-                    start, changed = phrase.end, True
-                elif start < phrase.start < end and (
-                    phrase.end >= end or not self.text[phrase.end : end].strip(" .;,:)(")
-                ):
-                    end, changed = phrase.start, True
-            stripped_start = self._skip_edges(start, end)
-            if stripped_start != start:
-                start, changed = stripped_start, True
-            trimmed = len(self.text[start:end].rstrip(" .;,:(-–\n\t"))
-            if start + trimmed != end:
-                end, changed = start + trimmed, True
-        if end - start < 3:
-            return None
-        return start, end
-
-    def _skip_edges(self, start: int, end: int) -> int:
-        text = self.text
-        while start < end and text[start] in " ,;:.-–()\n\t":
-            start += 1
-        i = self.token_at(start)
-        if self.doc[i].idx == start:
-            trig = self.trigger_of(i, ("EDGE", "MODAL"))
-            if trig is not None and trig.end < end:
-                return trig.end
-        return start
-
-    def count_end(self, action: int, te: int) -> int | None:
-        """If the action is a count of tasks ("thực hiện 8 đầu việc"), the token
-        where its items begin (after "trong đó"), or ``te`` if none follow."""
-        for i in range(action, min(te, action + _COUNT_WINDOW)):
-            if self.doc[i].like_num:
-                k = _phrases("count_nouns").longest_at(self.keys, i + 1)
-                if k > i + 1:
-                    for j in range(k, te):
-                        f = _phrases("count_followers").longest_at(self.keys, j)
-                        if f > j:
-                            return f
-                    return te
-            if self._announces_list(i, te):
-                return te
-        return None
-
-    def _announces_list(self, i: int, te: int) -> bool:
-        """ "… cần tập trung một số nhiệm vụ trọng tâm sau:": a count with no
-        number, naming the list that follows rather than a task."""
-        q = _phrases("count_quantifiers").longest_at(self.keys, i)
-        if q <= i:
-            return False
-        k = _phrases("count_nouns").longest_at(self.keys, q)
-        if k <= q:
-            return False
-        for j in range(k, min(te, k + _LIST_CLOSER_WINDOW)):
-            c = _phrases("list_closers").longest_at(self.keys, j)
-            if c > j:
-                return all(t.is_punct or t.is_space for t in self.doc[c:te])
-        return False
-
-    # -- bodies --------------------------------------------------------
-    def resolve(self, mentions: list[Mention]) -> list[BodyRef]:
+    def resolve(self, mentions: list[Mention]) -> Leads:
         refs = []
         for m in mentions:
             if m.kind != "backref":
@@ -638,7 +209,7 @@ class _Assembler:
                 refs.append(BodyRef(m, target))
         return refs
 
-    def remember(self, refs: list[BodyRef]) -> None:
+    def remember(self, refs: Leads) -> None:
         for ref in refs:
             self.history.append(ref.target)
 
@@ -668,9 +239,9 @@ class _Assembler:
         inline = [p] if topic != own and ":" in topic else []
         for a in inline + self.ancestors(p):
             heading = _without_topic_opener(self.content(a).strip())
-            if _starts_with_any(heading, "non_task_sections"):
+            if starts_with_any(heading, "non_task_sections"):
                 return "none"
-            if _starts_with_any(heading, "aims_sections"):
+            if starts_with_any(heading, "aims_sections"):
                 return "aims"
         return "tasks"
 
@@ -686,12 +257,12 @@ class _Assembler:
 
     # -- main loop -----------------------------------------------------
     def run(self) -> list[Draft]:
-        tails = self._tail_regions()
         pending: list[Draft] = []
         label_block: list[Paragraph] = []
         table: list[Paragraph] = []
         for p in self.paragraphs:
-            if any(a <= p.start < b for a, b in tails):
+            if self.in_tail(p):
+                self.fire("skip.tail_block", p.start, p.end)
                 continue
             if p.is_table_row:
                 table.append(p)
@@ -714,7 +285,12 @@ class _Assembler:
                     # "III. …" after the items of an intro in part II ends them.
                     self.intro_leads, self.intro_deadline = [], None
             kind = self.section_kind(p)
-            if kind == "none" or self._is_formality(p):
+            if kind == "none":
+                self.fire("skip.non_task_section", p.start, p.end)
+                continue
+            formality = self._formality(p)
+            if formality is not None:
+                self.fire(formality, p.start, p.end)
                 continue
             new = self.paragraph_tasks(p, aims=(kind == "aims"))
             pending.extend(new)
@@ -745,7 +321,13 @@ class _Assembler:
             self.table_tasks(table)
         # A verb-led item that never met a body is a statement of content
         # ("Đánh giá những kết quả …" under "Nội dung kế hoạch"), not an order.
-        return [d for d in self.drafts if d.leads or not d.provisional]
+        kept = []
+        for draft in self.drafts:
+            if draft.leads or not draft.provisional:
+                kept.append(draft)
+            else:
+                self.fire("skip.bare_item_without_body", draft.start, draft.end)
+        return kept
 
     def table_tasks(self, rows: list[Paragraph]) -> None:
         """One task per task row of an assignment table (guide: even when the
@@ -767,33 +349,48 @@ class _Assembler:
             start, end = described.start, described.end
             ts, te = self.token_range(start, end)
             frame = self.frame(ts, te) if te > ts else None
-            leads: list[BodyRef] = []
-            supports: list[BodyRef] = []
+            path = " > ".join(x for x in (section, table_section) if x) or None
+            draft = Draft(start, end, (p.start, p.end), path, p.level)
+            draft.mark("from_table")
+            draft.description_rules.append(known("description.table_row"))
             if frame is not None and frame.action is not None:
                 # "Bộ Công an chủ trì, phối hợp với …: xây dựng …" inside the cell.
-                leads = self.resolve(frame.leads)
-                supports = self.resolve(frame.supports)
-                span = self.description(frame.action, te, self.clause_deadlines(ts, te))
-                if span is not None:
-                    start, end = span
+                draft.lead_candidates.append(
+                    Candidate(known("lead.table_cell_frame"), self.resolve(frame.leads))
+                )
+                draft.support_candidates.append(
+                    Candidate(known("support.table_cell_frame"), self.resolve(frame.supports))
+                )
+                described_span = self.description(
+                    frame.action, te, self.clause_deadlines(ts, te)
+                )
+                if described_span is not None:
+                    (draft.start, draft.end), cut_rules = described_span
+                    draft.description_rules += frame.rules + cut_rules
             if "lead" in row.fields:
-                leads = self._cell_bodies(row.fields["lead"]) or leads
+                draft.lead_candidates.append(
+                    Candidate(known("lead.table_column"), self._cell_bodies(row.fields["lead"]))
+                )
             if "support" in row.fields:
-                supports = self._cell_bodies(row.fields["support"]) or supports
-            deadline = None
+                draft.support_candidates.append(
+                    Candidate(
+                        known("support.table_column"), self._cell_bodies(row.fields["support"])
+                    )
+                )
             if "deadline" in row.fields:
                 cell = row.fields["deadline"]
                 found = [d for d in self.deadlines if cell.start <= d.start < cell.end]
-                deadline = found[0] if found else Phrase(cell.start, cell.end, cell.text)
-            path = " > ".join(x for x in (section, table_section) if x) or None
-            flags = ["from_table"] + ([] if leads else [])
-            self.drafts.append(
-                Draft(start, end, leads, supports, deadline, (p.start, p.end), path, flags, p.level)
-            )
-            if leads:
-                self.remember(leads)
+                phrase = found[0] if found else Phrase(cell.start, cell.end, cell.text)
+                draft.deadline_candidates.append(Candidate(known("deadline.table_column"), phrase))
+            # An empty column does not hide what the cell's own frame found.
+            draft.lead_candidates = [c for c in draft.lead_candidates if c.value]
+            draft.support_candidates = [c for c in draft.support_candidates if c.value]
+            self.settle(draft)
+            self.drafts.append(draft)
+            if draft.leads:
+                self.remember(draft.leads)
 
-    def _cell_bodies(self, cell: Cell) -> list[BodyRef]:
+    def _cell_bodies(self, cell: Cell) -> Leads:
         ts, te = self.token_range(cell.start, cell.end)
         return self._value_bodies(ts, te, cell.start, cell.end)
 
@@ -806,7 +403,7 @@ class _Assembler:
         for p in self.paragraphs:
             text = self.text[p.start : p.end].strip()
             if start is None:
-                if p.marker is None and _starts_with_any(text, "tail_openers"):
+                if p.marker is None and starts_with_any(text, "tail_openers"):
                     start = p.start
                 continue
             if self._restarts(text):
@@ -817,30 +414,33 @@ class _Assembler:
         return regions
 
     def _restarts(self, text: str) -> bool:
-        structure = _structure()
+        words = structure()
         lowered = text.lower()
-        if text.isupper() and lowered in structure["doc_types"]:
+        if text.isupper() and lowered in words["doc_types"]:
             return True
-        if any(lowered.startswith(word.lower()) for word in structure["appendix_words"]):
+        if any(lowered.startswith(word.lower()) for word in words["appendix_words"]):
             return True
-        return any(lowered.startswith(h.lower()) for h in structure["metadata"]["header_end"])
+        return any(lowered.startswith(h.lower()) for h in words["metadata"]["header_end"])
 
-    def _is_formality(self, p: Paragraph) -> bool:
+    def _formality(self, p: Paragraph) -> str | None:
+        """The rule by which a paragraph is no order at all, or None."""
         text = self.content(p).strip()
         lowered = normalise_string(text).lower()
-        if any(f in lowered for f in _structure()["closing_formulas"]):
-            return True
+        if any(f in lowered for f in structure()["closing_formulas"]):
+            return "skip.closing_formula"
         if text.endswith("?") or (text.startswith("(") and text.endswith(")")):
             # A question is a news sub-heading ("Yêu cầu triển khai … ra
             # sao?"); "(Kèm theo Thông báo …)" says what an appendix belongs to.
-            return True
+            return "skip.question_or_caption"
         if p.marker is None and any(c.isalpha() for c in text) and text.upper() == text:
             # A plain title in capitals ("TỔNG HỢP CÁC NHIỆM VỤ CHẬM MUỘN …");
             # numbered ones ("IV. TỔ CHỨC THỰC HIỆN") still head their items.
-            return True
+            return "skip.capital_title"
         if p.index < self.body_start:
-            return True
-        return p.marker is None and _starts_with_any(text, "non_task_openers")
+            return "skip.before_body"
+        if p.marker is None and starts_with_any(text, "non_task_openers"):
+            return "skip.non_task_opener"
+        return None
 
     def _body_start(self) -> int:
         """Index of the first paragraph that ends like a sentence. The lines
@@ -854,40 +454,40 @@ class _Assembler:
                 return p.index
         return 0
 
-    def inherited(self, p: Paragraph) -> tuple[list[BodyRef], Phrase | None, bool]:
-        leads: list[BodyRef] = []
-        deadline = None
+    def inherited(
+        self, p: Paragraph
+    ) -> tuple[Candidate[Leads] | None, Candidate[Phrase] | None, bool]:
+        """What a paragraph takes from the headings above it: their leads,
+        a group's deadline, and whether its parent holds the verb."""
+        leads: Candidate[Leads] | None = None
+        deadline: Candidate[Phrase] | None = None
         verb_heading = False
         for a in self.ancestors(p):
-            if not leads and a.index in self.heading_leads:
-                leads = self.heading_leads[a.index]
+            if leads is None and a.index in self.heading_leads:
+                leads = Candidate(known("lead.heading"), self.heading_leads[a.index])
             if deadline is None and a.index in self.group_deadline:
                 deadline = self.group_deadline[a.index]
             if a.index == p.parent and a.index in self.verb_headings:
                 verb_heading = True
         return leads, deadline, verb_heading
 
-    def clause_deadlines(self, ts: int, te: int) -> list[Phrase]:
-        start = self.doc[ts].idx
-        end = self.doc[te - 1].idx + len(self.doc[te - 1])
-        return [d for d in self.deadlines if start <= d.start < end]
-
     def paragraph_tasks(self, p: Paragraph, aims: bool) -> list[Draft]:
         if p.is_table_row:
             return []
         inherited_leads, inherited_deadline, verb_heading = self.inherited(p)
-        if p.marker is not None and not inherited_leads:
-            inherited_leads = self.intro_leads
-        if p.marker is None and not inherited_leads:
-            inherited_leads = self.carry_leads
+        if p.marker is not None and inherited_leads is None and self.intro_leads:
+            inherited_leads = Candidate(known("lead.intro_line"), self.intro_leads)
+        if p.marker is None and inherited_leads is None and self.carry_leads:
+            inherited_leads = Candidate(known("lead.carried"), self.carry_leads)
         if p.marker is not None and inherited_deadline is None:
             inherited_deadline = self.intro_deadline
         is_heading = p.index in self.has_children
         content = self.content(p).rstrip()
         new: list[Draft] = []
-        context_leads: list[BodyRef] = []  # leads set by a count or an introducer
-        paragraph_leads: list[BodyRef] = []  # the last explicit leads in this paragraph
-        paragraph_supports: list[BodyRef] = []  # and their partners
+        # Leads set by a count or an introducer, for the clauses after it.
+        context_leads: Candidate[Leads] | None = None
+        paragraph_leads: Leads = []  # the last explicit leads in this paragraph
+        paragraph_supports: Leads = []  # and their partners
         group_deadline = inherited_deadline
         if verb_heading and p.marker is not None and self._names_only_objects(p):
             draft = self.object_item(p, inherited_leads, inherited_deadline)
@@ -895,11 +495,14 @@ class _Assembler:
             return [draft]
         for sentence in p.sentences:
             sentence_deadline: Phrase | None = None
-            if _starts_with_any(self.text[sentence.start : sentence.end], "narrative_openers"):
+            if starts_with_any(self.text[sentence.start : sentence.end], "narrative_openers"):
+                self.fire("skip.narrative_opener", sentence.start, sentence.end)
                 continue
-            for ts, te in self.clauses(sentence.start, sentence.end):
+            for clause in self.clauses(sentence.start, sentence.end):
+                ts, te = clause.start, clause.end
                 frame = self.frame(ts, te)
                 if frame.narrative:
+                    self.fire("skip.past_narrative", *self.span_of(ts, te))
                     continue
                 own = self.resolve(frame.leads)
                 requested = frame.framed and self._assigned(ts, frame)
@@ -913,40 +516,56 @@ class _Assembler:
                 ):
                     # "UBND tỉnh ban hành kế hoạch như sau:": the issuer
                     # describes the plan; it gives itself no task.
+                    self.fire("skip.issuer_describes_plan", *self.span_of(ts, te))
                     continue
+                support_rule = "support.clause_partners"
                 if own:
                     paragraph_leads = own
                     paragraph_supports = supports
                 elif not supports and paragraph_leads:
                     # Later clauses of "X chủ trì, phối hợp với Y …; …" keep Y.
                     supports = paragraph_supports
+                    support_rule = "support.paragraph_partners"
+                lead_candidates: list[Candidate[Leads]] = []
                 if requested and not own:
-                    leads: list[BodyRef] = []
                     # "Thành ủy yêu cầu siết chặt …; kịp thời khắc phục …"
                     # (seed): the parts after a request that names nobody do
                     # not go back to a body named before it.
-                    paragraph_leads, context_leads = [], []
+                    lead_candidates.append(Candidate(known("lead.request_names_nobody"), []))
+                    paragraph_leads, context_leads = [], None
                 else:
-                    leads = own or paragraph_leads or context_leads or inherited_leads
+                    if own:
+                        lead_candidates.append(Candidate(known(frame.lead_rule), own))
+                    if paragraph_leads:
+                        lead_candidates.append(
+                            Candidate(known("lead.paragraph_subject"), paragraph_leads)
+                        )
+                    for inherited in (context_leads, inherited_leads):
+                        if inherited is not None and inherited.value:
+                            lead_candidates.append(inherited)
+                chosen_lead = self.ranker(lead_candidates)
+                leads = _refs(chosen_lead)
                 action = frame.action
                 deadlines = self.clause_deadlines(ts, te)
                 if action is None:
                     if own:
-                        context_leads = own
+                        context_leads = Candidate(known("lead.introducer"), own)
                         self.remember(own)
                     if deadlines and content.endswith(":"):
-                        group_deadline = deadlines[0]
+                        group_deadline = Candidate(known("deadline.intro_line_group"), deadlines[0])
                     continue
+                description_rules = list(frame.rules)
                 count = self.count_end(action, te)
                 if count is not None:
+                    self.fire("skip.count", *self.span_of(ts, te))
                     if own:
-                        context_leads = own
+                        context_leads = Candidate(known("lead.count_subject"), own)
                         self.remember(own)
                     if deadlines and (own or paragraph_leads):
                         # "Các quận, huyện … có 3 nhóm nhiệm vụ cần thực hiện ngay
                         # trong năm 2018": a body's count dates its items; a count
                         # about the plan itself ("Kế hoạch … 2 nội dung") does not.
-                        group_deadline = deadlines[0]
+                        group_deadline = Candidate(known("deadline.count_group"), deadlines[0])
                         self.group_deadline[p.index] = group_deadline
                     rest = self.frame(count, te) if count < te else None
                     if rest is None or rest.action is None:
@@ -954,11 +573,13 @@ class _Assembler:
                     action = rest.action
                     deadlines = [d for d in deadlines if d.start >= self.doc[count].idx]
                     framed = True
+                    description_rules.append("description.count_items")
                 else:
                     framed = frame.framed
-                if not self._accept(
+                accepted = self._accept(
                     p,
                     ts,
+                    te,
                     action,
                     own,
                     leads,
@@ -968,66 +589,77 @@ class _Assembler:
                     # "5. Nhiệm vụ về … a) Bộ Khoa học và Công nghệ: (1) trình
                     # …; (2) …" (02_tb-624): after a body heading inside the
                     # line, the clauses are its items even on a heading line.
-                    is_heading and not context_leads,
+                    is_heading and context_leads is None,
                     verb_heading,
                     content,
-                ):
+                )
+                if accepted is None:
                     continue
-                span = self.description(action, te, deadlines)
-                if span is None:
+                described = self.description(action, te, deadlines)
+                if described is None:
                     continue
+                span, cut_rules = described
+                stated = [d for d in deadlines if not self._is_immediate(d)]
                 if new and deadlines and self._only_completion(span):
                     # "…; hoàn thành trước ngày 10 tháng 12 năm 2025": the
                     # date of the task before, not a task of its own.
                     previous = new[-1]
-                    if previous.deadline is None or self._is_immediate(previous.deadline):
-                        stated = [d for d in deadlines if not self._is_immediate(d)]
-                        previous.deadline = (stated or deadlines)[0]
+                    previous.deadline_candidates.append(
+                        Candidate(known("deadline.completion_tail"), (stated or deadlines)[0])
+                    )
+                    self.settle(previous)
                     continue
-                flags: list[str] = []
-                # "Khẩn trương rà soát …, trình Chính phủ trước ngày 26/11/2025":
-                # a stated date beats "khẩn trương"/"ngay" (guide).
-                stated = [d for d in deadlines if not self._is_immediate(d)]
-                deadline = (stated or deadlines or [None])[0]
+                deadline_candidates: list[Candidate[Phrase]] = []
+                clause_deadline = (stated or deadlines or [None])[0]
+                if stated:
+                    # "Khẩn trương rà soát …, trình Chính phủ trước ngày
+                    # 26/11/2025": a stated date beats "khẩn trương"/"ngay".
+                    deadline_candidates.append(
+                        Candidate(known("deadline.clause_stated"), stated[0])
+                    )
+                elif deadlines:
+                    deadline_candidates.append(
+                        Candidate(known("deadline.clause_immediate"), deadlines[0])
+                    )
                 if (
-                    deadline is not None
-                    and deadline.end <= span[0]
+                    stated
+                    and clause_deadline is not None
+                    and clause_deadline.end <= span[0]
                     and sentence_deadline is None
-                    and not self._is_immediate(deadline)
                 ):
                     # "Trong tháng 12/2025, A; B" dates both parts; an opening
                     # "Khẩn trương" is the manner of its own clause only.
-                    sentence_deadline = deadline
-                if deadline is None and sentence_deadline is not None:
-                    deadline = sentence_deadline
-                if group_deadline is not None and (
-                    deadline is None or self._is_immediate(deadline)
-                ):
-                    flags.append("inherited_deadline")
-                    deadline = group_deadline
-                if not own and leads:
-                    flags.append("inherited_lead")
-                if any(ref.resolved for ref in leads):
-                    flags.append("resolved_reference")
+                    sentence_deadline = clause_deadline
+                if clause_deadline is None and sentence_deadline is not None:
+                    deadline_candidates.append(
+                        Candidate(known("deadline.sentence_opening"), sentence_deadline)
+                    )
+                if group_deadline is not None:
+                    deadline_candidates.append(group_deadline)
+                if clause.rule is not None:
+                    description_rules.insert(0, clause.rule)
                 draft = Draft(
                     span[0],
                     span[1],
-                    list(leads),
-                    supports,
-                    deadline,
                     (sentence.start, sentence.end),
                     self.section_path(p),
-                    flags,
                     p.level,
                     provisional=not leads and not requested and not verb_heading,
+                    description_rules=[known(accepted), *description_rules, *cut_rules],
+                    lead_candidates=lead_candidates,
+                    support_candidates=(
+                        [Candidate(known(support_rule), supports)] if supports else []
+                    ),
+                    deadline_candidates=deadline_candidates,
                 )
+                self.settle(draft)
                 self.drafts.append(draft)
                 new.append(draft)
                 if own:
                     self.remember(own)
         if content.endswith(":"):
             leads = (
-                context_leads
+                _refs(context_leads)
                 or paragraph_leads
                 or self.resolve(self._heading_bodies(p))
                 or self.resolve(self._intro_subjects(p))
@@ -1047,13 +679,13 @@ class _Assembler:
                     and last.deadline is not None
                     and "inherited_deadline" not in last.flags
                 ):
-                    group_deadline = last.deadline
+                    group_deadline = Candidate(known("deadline.intro_task_group"), last.deadline)
             if group_deadline is not None and group_deadline is not inherited_deadline:
                 self.group_deadline[p.index] = group_deadline
             if not new and self._first_is_verb(p):
                 self.verb_headings.add(p.index)
-        elif is_heading and (context_leads or (paragraph_leads and not new)):
-            self.heading_leads[p.index] = context_leads or paragraph_leads
+        elif is_heading and (context_leads is not None or (paragraph_leads and not new)):
+            self.heading_leads[p.index] = _refs(context_leads) or paragraph_leads
         if (
             is_heading
             and not new
@@ -1065,7 +697,9 @@ class _Assembler:
             # deadline is stated for the group under it (guide).
             stated = [d for d in self.deadlines if p.content_start <= d.start < p.end]
             if stated:
-                self.group_deadline[p.index] = stated[0]
+                self.group_deadline[p.index] = Candidate(
+                    known("deadline.heading_group"), stated[0]
+                )
         if is_heading and not new and p.marker is not None and self._first_is_verb(p):
             # "3.1. Tham gia góp ý kiến vào dự thảo …" over items that name
             # only objects: each item is a task (guide).
@@ -1080,119 +714,86 @@ class _Assembler:
         clauses = self.clauses(p.sentences[0].start, p.sentences[0].end)
         if not clauses:
             return False
-        ts, te = clauses[0]
+        ts, te = clauses[0].start, clauses[0].end
         frame = self.frame(ts, te)
         if frame.leads or frame.framed:
             return False
         return frame.action is None or not self._only_edges_before(ts, frame.action)
 
     def _first_is_verb(self, p: Paragraph) -> bool:
-        if _starts_with_any(self.content(p).strip(), "topic_openers"):
+        if starts_with_any(self.content(p).strip(), "topic_openers"):
             return False
         first = self.token_range(p.content_start, p.end)[0]
         return first < len(self.doc) and self.is_verb(first)
 
-    def object_item(self, p: Paragraph, leads: list[BodyRef], deadline: Phrase | None) -> Draft:
+    def object_item(
+        self,
+        p: Paragraph,
+        leads: Candidate[Leads] | None,
+        deadline: Candidate[Phrase] | None,
+    ) -> Draft:
         """An item under a verb heading: the whole item is the task."""
         content = self.content(p)
         stripped = content.rstrip(" .;:")
         start = p.content_start
-        flags = ["from_heading"] + (["inherited_lead"] if leads else [])
-        if deadline is not None:
-            flags.append("inherited_deadline")
-        return Draft(
+        draft = Draft(
             start,
             start + len(stripped),
-            list(leads),
-            [],
-            deadline,
             (p.start, p.end),
             self.section_path(p),
-            flags,
             p.level,
-            provisional=not leads,
+            provisional=leads is None or not leads.value,
+            marks=["from_heading"],
+            description_rules=[known("description.object_item")],
+            lead_candidates=[leads] if leads is not None and leads.value else [],
+            deadline_candidates=[deadline] if deadline is not None else [],
         )
-
-    def _assigned(self, ts: int, frame: _Frame) -> bool:
-        """Whether the clause's frame is a request ("giao", "yêu cầu") before its action."""
-        end = frame.action if frame.action is not None else ts
-        return any("ASSIGN" in self.labels_of(i) for i in range(ts, end))
+        return self.settle(draft)
 
     def _accept(
         self,
         p: Paragraph,
         ts: int,
+        te: int,
         action: int,
-        own: list[BodyRef],
-        leads: list[BodyRef],
+        own: Leads,
+        leads: Leads,
         framed: bool,
         requested: bool,
         aims: bool,
         is_heading: bool,
         verb_heading: bool,
         content: str,
-    ) -> bool:
-        """Whether a clause with an action is a task (see the module docstring)."""
+    ) -> str | None:
+        """The rule by which a clause with an action is a task, or None (the
+        rule that refused it is in the trace)."""
         stative = "STATIVE" in self.labels_of(action)
         if own and (framed or (self.is_verb(action) and not stative)):
-            return True
+            return "description.subject_order"
+        refusal = None
+        accepted = None
+        starts_clause = self._only_edges_before(ts, action)
         if aims:
-            return False
-        if requested:
-            return True
-        if is_heading:
+            refusal = "skip.aims_section"
+        elif requested:
+            accepted = "description.request"
+        elif is_heading:
             if self.is_verb(action) and content.endswith(":"):
                 self.verb_headings.add(p.index)
-            return False
-        if verb_heading and p.marker is not None:
-            return True
-        starts_clause = self._only_edges_before(ts, action)
-        item = p.marker is not None
-        if stative and not framed:
-            return False
-        if leads and (framed or self.is_verb(action)) and starts_clause:
-            return True
-        return item and starts_clause and self.is_verb(action) and p.start >= 0
-
-    def _only_edges_before(self, ts: int, action: int) -> bool:
-        """Whether only frame material stands before the action: numbering,
-        deadlines, frame words, partners ("Phối hợp với Bộ … tiếp tục …")."""
-        i = ts
-        while i < action:
-            token = self.doc[i]
-            if i in self.mention_at:
-                i = self.mention_at[i].token_end
-                continue
-            enumerated = self.enumerator_end(i)
-            if enumerated > i:
-                i = enumerated
-                continue
-            opener_end = _phrases("subclause_openers").longest_at(self.keys, i)
-            if opener_end > i:
-                i = opener_end
-                continue
-            if i + 1 == action and token.tag_ in ("A", "R") and i not in self.mention_at:
-                # "…; sớm báo cáo …": a manner word right before the verb.
-                i += 1
-                continue
-            task_label = self.trigger_of(i, ("LABEL_TASK",))
-            if task_label is not None and task_label.token_end < action:
-                # "a) Nhiệm vụ: Lựa chọn kiến trúc sư trưởng …" (19_kh-308).
-                i = task_label.token_end
-                continue
-            if token.is_space or token.is_punct or self.deadline_at(i) is not None:
-                i += 1
-                continue
-            if self.keys[i] in _squashed("clause_joiners") or self.labels_of(i) & {
-                "EDGE",
-                "MODAL",
-                "LEAD",
-                "SUPPORT",
-            }:
-                i += 1
-                continue
-            return False
-        return True
+            refusal = "skip.heading_line"
+        elif verb_heading and p.marker is not None:
+            accepted = "description.verb_heading_item"
+        elif stative and not framed:
+            refusal = "skip.stative"
+        elif leads and (framed or self.is_verb(action)) and starts_clause:
+            accepted = "description.inherited_subject_order"
+        elif p.marker is not None and starts_clause and self.is_verb(action):
+            accepted = "description.bare_item"
+        else:
+            refusal = "skip.no_order"
+        if refusal is not None:
+            self.fire(refusal, *self.span_of(ts, te))
+        return accepted
 
     def _intro_subjects(self, p: Paragraph) -> list[Mention]:
         """The subject of a line introducing a list when an adverbial opens it
@@ -1222,11 +823,6 @@ class _Assembler:
                 return group
         return []
 
-    def _skip_list_joiners(self, i: int, te: int) -> int:
-        while i < te and (self.doc[i].is_space or self.keys[i] in _squashed("list_joiners")):
-            i += 1
-        return i
-
     def _heading_bodies(self, p: Paragraph) -> list[Mention]:
         ts, te = self.token_range(p.content_start, p.end)
         mentions = [self.mention_at[i] for i in range(ts, te) if i in self.mention_at]
@@ -1236,16 +832,13 @@ class _Assembler:
             else []
         )
 
-    def _is_immediate(self, phrase: Phrase) -> bool:
-        from pipeline.deadlines import parse_deadline
-
-        return parse_deadline(phrase.text, None).kind == "immediate"
-
     def apply_labels(self, block: list[Paragraph], targets: list[Draft]) -> None:
+        """Label lines after items ("Đơn vị chủ trì: …", "Thời gian: …") are
+        fields of each of those items; they beat the sentence's own reading."""
         if not targets:
             return
-        leads: list[BodyRef] = []
-        supports: list[BodyRef] = []
+        leads: Leads = []
+        supports: Leads = []
         deadline: Phrase | None = None
         for p in block:
             label = self.is_label(p)
@@ -1266,17 +859,17 @@ class _Assembler:
                 deadline = found[0] if found else Phrase(v_start, v_end, stripped)
         for draft in targets:
             if leads:
-                draft.leads = leads
-                draft.flags = [f for f in draft.flags if f != "inherited_lead"]
+                draft.lead_candidates.append(Candidate(known("lead.label_line"), list(leads)))
             if supports:
-                draft.supports = supports
+                draft.support_candidates.append(
+                    Candidate(known("support.label_line"), list(supports))
+                )
             if deadline is not None:
-                draft.deadline = deadline
-                draft.flags = [f for f in draft.flags if f != "inherited_deadline"]
-            if "from_label" not in draft.flags:
-                draft.flags.append("from_label")
+                draft.deadline_candidates.append(Candidate(known("deadline.label_line"), deadline))
+            draft.mark("from_label")
+            self.settle(draft)
 
-    def _value_bodies(self, ts: int, te: int, v_start: int, v_end: int) -> list[BodyRef]:
+    def _value_bodies(self, ts: int, te: int, v_start: int, v_end: int) -> Leads:
         # The bodies the value opens with; a value may go on ("Sở Khoa học và
         # Công nghệ tiến hành rà soát … của Chủ tịch UBND tỉnh").
         mentions: list[Mention] = []
@@ -1287,7 +880,7 @@ class _Assembler:
                 i = self.mention_at[i].token_end
             elif (
                 self.doc[i].is_space
-                or self.keys[i] in _squashed("clause_joiners")
+                or self.keys[i] in squashed("clause_joiners")
                 or self.keys[i] == ";"
             ):
                 i += 1
@@ -1310,10 +903,21 @@ class _Assembler:
             )
         ]
 
-
 def assemble(
-    doc: Doc, paragraphs: list[Paragraph], matches: Matches, deadlines: list[Phrase]
+    doc: Doc,
+    paragraphs: list[Paragraph],
+    matches: Matches,
+    deadlines: list[Phrase],
+    ranker: Ranker = by_priority,
+    trace: list[Firing] | None = None,
 ) -> list[Draft]:
-    """Draft task records, in document order."""
-    drafts = _Assembler(doc, paragraphs, matches, deadlines).run()
+    """Draft task records, in document order, each resolved with ``ranker``.
+
+    ``trace``, when given, receives every rule that acted without making a
+    record field (clause splits, the reasons a stretch gave no task).
+    """
+    walker = _Walker(doc, paragraphs, matches, deadlines, ranker)
+    drafts = [resolve(draft, ranker) for draft in walker.run()]
+    if trace is not None:
+        trace.extend(walker.trace)
     return sorted(drafts, key=lambda d: (d.start, d.end))

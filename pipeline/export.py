@@ -15,8 +15,9 @@ from typing import Any
 
 from pipeline import __version__
 from pipeline.model import Body, Deadline, DocumentResult, Task
+from pipeline.rules import EVIDENCE_FIELDS
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 SCHEMA_FILE = "task-records-v1.schema.json"
 
 
@@ -61,6 +62,7 @@ def _task(task: Task) -> dict[str, Any]:
         "section": task.section,
         "sentence": task.sentence,
         "flags": list(task.flags),
+        "evidence": {field: list(task.evidence.get(field, [])) for field in EVIDENCE_FIELDS},
     }
 
 

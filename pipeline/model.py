@@ -73,6 +73,9 @@ class Task:
     sentence: str
     sentence_span: Span
     flags: list[str] = field(default_factory=list)
+    # The ids of the rules (resources/rules.yaml) that made each field:
+    # {"description": [...], "lead": [...], "support": [...], "deadline": [...]}.
+    evidence: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass

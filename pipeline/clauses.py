@@ -1,0 +1,669 @@
+"""Reading one clause: its frame (requester, leads, partners, the action),
+where it starts and ends, and how much of it is the task's description.
+
+The reader works on the spaCy ``Doc`` of the whole document with the matches
+and deadline phrases found in it; it holds no state across clauses, so the
+assemble stage can ask it about any stretch of tokens. Every decision it
+takes that changes a record is named by a rule of ``resources/rules.yaml``
+(see :mod:`pipeline.rules`); the frame and the description report the ids of
+the rules that made them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from spacy.tokens import Doc
+
+from pipeline.match import Matches, Mention, PhraseSet, Trigger
+from pipeline.normalise import normalise_string
+from pipeline.resources import load_yaml
+from pipeline.rules import known
+
+_SUBJECT_LOOKAHEAD = 20
+# Words allowed between a count noun and "sau" ("nhiệm vụ trọng tâm sau").
+_LIST_CLOSER_WINDOW = 4
+# How far into an action a count may stand ("phân công nhiệm vụ cụ thể theo 11 nhóm").
+_COUNT_WINDOW = 6
+# Inline list numbers: "(1)", "(iv)", "(a)", "a)", "1)". Typography, not words.
+_ENUMERATOR = re.compile(r"\((?:\d{1,2}|[ivx]{1,4}|[a-zđ])\)\s|(?:\d{1,2}|[a-zđ])\)\s")
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A deadline phrase located in the text as read."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Firing:
+    """A rule that acted, and the stretch of text it acted on."""
+
+    rule: str
+    start: int
+    end: int
+
+
+@dataclass
+class Clause:
+    """Token range ``[start, end)`` of a clause and the rule that split it
+    off the clause before (None for a sentence's first clause)."""
+
+    start: int
+    end: int
+    rule: str | None
+
+
+@dataclass
+class Frame:
+    leads: list[Mention]
+    supports: list[Mention]
+    action: int | None  # token index where the action starts
+    framed: bool
+    narrative: bool
+    deadlines: list[Phrase]
+    # The rule that found the leads, and those that moved the action's start.
+    lead_rule: str = "lead.clause_subject"
+    rules: list[str] = field(default_factory=list)
+
+
+@cache
+def structure() -> dict:
+    return load_yaml("structure.yaml")
+
+
+@cache
+def squashed(key: str) -> frozenset[str]:
+    """A structure.yaml word list in the tokens' squashed NORM form."""
+    return frozenset(normalise_string(w).lower().replace(" ", "") for w in structure()[key])
+
+
+@cache
+def phrases(key: str) -> PhraseSet:
+    return PhraseSet(list(structure()[key]))
+
+
+def plain(name: str) -> str:
+    return normalise_string(name).lower()
+
+
+@cache
+def _completion_triggers() -> frozenset[str]:
+    # The deadline vocabulary's own list: "hoàn thành", "hoàn tất", "xong".
+    return frozenset(plain(v) for v in load_yaml("deadlines.yaml")["completion_triggers"])
+
+
+@cache
+def _requesters() -> frozenset[str]:
+    return frozenset(plain(n) for n in load_yaml("bodies.yaml")["requesters"])
+
+
+def starts_with_any(text: str, key: str) -> bool:
+    lowered = text.lower()
+    return any(lowered.startswith(word) for word in structure()[key])
+
+
+class ClauseReader:
+    def __init__(self, doc: Doc, matches: Matches, deadlines: list[Phrase]) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.token_starts = [t.idx for t in doc]
+        self.mention_at = {m.token_start: m for m in matches.bodies}
+        self.triggers_at: dict[int, list[Trigger]] = {}
+        for trig in matches.triggers:
+            self.triggers_at.setdefault(trig.token_start, []).append(trig)
+        self.deadlines = deadlines
+        self.deadline_starts = [d.start for d in deadlines]
+        self.keys = ["" if t.is_space else t.norm_.replace(" ", "") for t in doc]
+        # Rules that acted without making a record field (splits, skips).
+        self.trace: list[Firing] = []
+
+    def fire(self, rule: str, start: int, end: int) -> None:
+        self.trace.append(Firing(known(rule), start, end))
+
+    def span_of(self, ts: int, te: int) -> tuple[int, int]:
+        """Character span of tokens ``[ts, te)``."""
+        if te <= ts:
+            start = self.doc[ts].idx if ts < len(self.doc) else len(self.text)
+            return start, start
+        return self.doc[ts].idx, self.doc[te - 1].idx + len(self.doc[te - 1])
+
+    def token_at(self, char: int) -> int:
+        return max(0, bisect.bisect_right(self.token_starts, char) - 1)
+
+    def token_range(self, start: int, end: int) -> tuple[int, int]:
+        ts = bisect.bisect_left(self.token_starts, start)
+        te = bisect.bisect_left(self.token_starts, end)
+        return ts, te
+
+    def deadline_at(self, token: int) -> Phrase | None:
+        char = self.doc[token].idx
+        k = bisect.bisect_right(self.deadline_starts, char) - 1
+        if k >= 0 and self.deadlines[k].start <= char < self.deadlines[k].end:
+            return self.deadlines[k]
+        return None
+
+    def labels_of(self, token: int) -> set[str]:
+        return {t.label for t in self.triggers_at.get(token, [])}
+
+    def trigger_of(self, token: int, labels: tuple[str, ...]) -> Trigger | None:
+        for trig in self.triggers_at.get(token, []):
+            if trig.label in labels:
+                return trig
+        return None
+
+    def is_verb(self, token: int) -> bool:
+        # The tagger reads some action words as nouns ("Tổ chức tập huấn");
+        # the ACTION list in triggers.jsonl names them.
+        return self.doc[token].tag_ in ("V", "Vb", "Vy") or "ACTION" in self.labels_of(token)
+
+    def clauses(self, start: int, end: int) -> list[Clause]:
+        """The clauses of a sentence: split at ";" and at "đồng thời" (guide:
+        parts with their own main verb are separate tasks), each with the
+        rule that split it off."""
+        ts, te = self.token_range(start, end)
+        cuts: list[tuple[int, str | None]] = [(ts, None)]
+        for i in range(ts, te):
+            text = self.doc[i].text
+            if text == ";" and self._inside_quotes(start, self.doc[i].idx):
+                # The names of emulation movements listed inside quotes
+                # ("“…”; “…”", 06_cd-224) are one object.
+                self.fire("split.quoted_semicolon_kept", self.doc[i].idx, self.doc[i].idx + 1)
+                continue
+            if text == ";":
+                cuts.append((i + 1, "split.semicolon"))
+            elif (
+                self.keys[i] in squashed("clause_splitters")
+                and i > ts
+                and self.doc[i - 1].text in ",;"
+            ):
+                cuts.append((i, "split.dong_thoi"))
+            elif i > ts and self.doc[i - 1].text == ":" and self.enumerator_end(i) > i:
+                # "Bộ Công an: (1) …; (2) …": the items of an inline list are
+                # tasks when they open with an action, objects otherwise.
+                if self._opens_clause(self.enumerator_end(i)):
+                    cuts.append((i, "split.inline_enumeration"))
+        cuts.append((te, None))
+        ranges: list[Clause] = []
+        for (a, rule), (b, _) in zip(cuts, cuts[1:], strict=False):
+            while a < b and (self.doc[a].is_space or self.doc[a].text in ";,"):
+                a += 1
+            if a >= b:
+                continue
+            if ranges and not self._opens_clause(a):
+                # "…; về cách chức, bãi nhiệm": no verb of its own, so the part
+                # after ";" is more of the previous clause's object.
+                self.fire("split.verbless_part_joins", *self.span_of(a, b))
+                ranges[-1].end = b
+            else:
+                ranges.append(Clause(a, b, known(rule) if rule else None))
+        return ranges
+
+    def _only_completion(self, span: tuple[int, int]) -> bool:
+        words = normalise_string(self.text[span[0] : span[1]]).lower().strip(" ,.;:")
+        return words in _completion_triggers()
+
+    def _inside_quotes(self, start: int, position: int) -> bool:
+        """Inside quotes or brackets: "(cấp tỉnh và cấp xã, trong đó …; đẩy
+        mạnh …)" (11_kl-127) explains an object; its ";" splits nothing."""
+        before = self.text[start:position]
+        return (
+            before.count("“") > before.count("”")
+            or before.count('"') % 2 == 1
+            or before.count("(") > before.count(")")
+        )
+
+    def _inline_heading(self, ts: int, te: int) -> tuple[int, str | None]:
+        """Where a clause really starts when a body heading stands inside the
+        line ("5. Nhiệm vụ về … a) Bộ Khoa học và Công nghệ: (1) …"): at the
+        first body followed by ":" (a later one is an object: "… chỉ đạo các
+        cơ quan báo chí:"); otherwise at ``ts``. With it, the rule that moved
+        the start, if any."""
+        topic_end = self._topic_end(ts, te)
+        if topic_end is not None:
+            return topic_end, "description.topic_heading"
+        start = ts
+        for i in range(ts, te):
+            if self.labels_of(i) & {"ASSIGN", "LEAD", "MODAL", "SUPPORT"}:
+                # "Vụ X chủ trì, phối hợp với các Vụ: …": a frame came first.
+                return ts, None
+            mention = self.mention_at.get(i)
+            if mention is not None and mention.token_end < te:
+                if self.doc[mention.token_end].text == ":" and mention.kind != "backref":
+                    start = i
+                    break
+        if start == ts:
+            return ts, None
+        # Back over the bodies listed with it ("Bí thư tỉnh ủy và Chủ tịch …:").
+        ends = {m.token_end: m.token_start for m in self.mention_at.values()}
+        j = start
+        while j > ts:
+            k = j - 1
+            while k > ts and self.keys[k] in squashed("list_joiners"):
+                k -= 1
+            if k + 1 in ends and ends[k + 1] >= ts and k < j - 0:
+                j = ends[k + 1]
+            else:
+                break
+        return j, ("description.inline_heading" if j != ts else None)
+
+    def _topic_end(self, ts: int, te: int) -> int | None:
+        """After a topic heading written inside the line ("3. Về đề nghị sửa
+        đổi Nghị quyết …: giao Bộ Nông nghiệp và Môi trường chủ trì …"): the
+        topic restates what was asked, the order follows the colon."""
+        first = self.enumerator_end(ts)
+        if first >= te:
+            return None
+        topic = self.keys[first] in squashed("topic_openers")
+        for i in range(first + 1, te - 1):
+            if i in self.mention_at and not topic:
+                # A body before the colon: "Bộ Công an: (1) …" (see
+                # _inline_heading), not a topic.
+                return None
+            if self.doc[i].text == ":":
+                nxt = self._skip_joiners(i + 1, te)
+                if nxt >= te:
+                    return None
+                if topic:
+                    return nxt
+                # "2. Đẩy mạnh rà soát, hoàn thiện thể chế: Các bộ khẩn trương
+                # trình …" (02_tb-624): a heading written on the line of the
+                # order; the order's subject follows the colon.
+                subject = self.enumerator_end(nxt)
+                if subject in self.mention_at:
+                    after = self._skip_joiners(self.mention_at[subject].token_end, te)
+                    phrase = self.deadline_at(after) if after < te else None
+                    if phrase is not None:  # "Các bộ khẩn trương trình …"
+                        after = self._skip_joiners(self.token_range(phrase.end, phrase.end)[0], te)
+                    if after < te and (
+                        self.is_verb(after) or self.labels_of(after) & {"LEAD", "MODAL"}
+                    ):
+                        return nxt
+                return None
+        return None
+
+    def enumerator_end(self, i: int) -> int:
+        """End of an inline list number at token ``i`` ("(1)", "(ii)", "a)"), or ``i``."""
+        match = _ENUMERATOR.match(self.text, self.doc[i].idx)
+        if match is None:
+            return i
+        return self.token_range(match.end(), match.end())[0]
+
+    def _opens_clause(self, i: int) -> bool:
+        if i >= len(self.doc):
+            return False
+        enumerated = self.enumerator_end(i)
+        if enumerated > i:
+            return self._opens_clause(enumerated)
+        if self.keys[i] in squashed("clause_splitters"):
+            return True
+        opener_end = phrases("subclause_openers").longest_at(self.keys, i)
+        if opener_end > i:
+            # "…; trong đó hỗ trợ nhà ở cho người có công … hoàn thành trước
+            # ngày 24/7/2025" (27_tin): a part with its own verb.
+            return opener_end < len(self.doc) and self.is_verb(opener_end)
+        if self.doc[i].tag_ in ("A", "R") and i + 1 < len(self.doc) and self.is_verb(i + 1):
+            # "…; sớm báo cáo cấp có thẩm quyền …" (07_tb-627): a manner
+            # word before the part's own verb.
+            return True
+        return (
+            self.is_verb(i)
+            or i in self.mention_at
+            or bool(self.triggers_at.get(i))
+            or (self.deadline_at(i) is not None)
+        )
+
+    def frame(self, ts: int, te: int) -> Frame:
+        leads: list[Mention] = []
+        supports: list[Mention] = []
+        deadlines: list[Phrase] = []
+        role = "subject"
+        framed = False
+        lead_rule = "lead.clause_subject"
+        rules: list[str] = []
+
+        def done(action: int | None, narrative: bool = False) -> Frame:
+            return Frame(
+                leads, supports, action, framed, narrative, deadlines, lead_rule, rules
+            )
+
+        i, moved_by = self._inline_heading(ts, te)
+        if moved_by is not None:
+            rules.append(moved_by)
+            if moved_by == "description.inline_heading":
+                lead_rule = "lead.inline_heading"
+        while i < te:
+            enumerated = self.enumerator_end(i)
+            if enumerated > i:
+                i = enumerated
+                continue
+            task_label = self.trigger_of(i, ("LABEL_TASK",))
+            if task_label is not None and task_label.token_end < te:
+                if self.doc[task_label.token_end].text == ":":
+                    rules.append("description.task_label")
+                    i = task_label.token_end + 1
+                    continue
+            phrase = self.deadline_at(i)
+            if phrase is not None:
+                if phrase not in deadlines:
+                    deadlines.append(phrase)
+                i = max(i + 1, self.token_range(phrase.end, phrase.end)[0])
+                continue
+            mention = self.mention_at.get(i)
+            if mention is not None and mention.token_end <= te:
+                if role == "support":
+                    supports.append(mention)
+                elif role in ("subject", "assigned") or (role == "after_lead" and not framed):
+                    leads.append(mention)
+                else:
+                    return done(i)
+                i = mention.token_end
+                continue
+            labels = self.labels_of(i)
+            trig = self.trigger_of(i, ("ASSIGN", "LEAD", "MODAL", "SUPPORT", "PAST", "EDGE"))
+            if "PAST" in labels and role != "assigned":
+                if self.is_verb(i) and self._skip_joiners(trig.token_end, te) in self.mention_at:
+                    # "…; sớm báo cáo cấp có thẩm quyền …", "kịp thời báo cáo
+                    # Bộ Chính trị …" (07_tb, 11_kl): reporting to a body is
+                    # an action; "theo báo cáo của …" is the narrative use.
+                    rules.append("description.report_to_body")
+                    return done(i)
+                return done(None, narrative=True)
+            if (
+                self.keys[i] in squashed("directing_verbs")
+                and i + 1 < te
+                and self.labels_of(i + 1) & {"LEAD", "SUPPORT"}
+            ):
+                # "Bộ trưởng Bộ Nội vụ chỉ đạo chủ trì, phối hợp với … hướng
+                # dẫn …" (06_cd-224): the minister has his ministry lead.
+                lead_rule = "lead.directing_post"
+                i += 1
+                continue
+            if role == "subject" and self._issuer_hands_over(i, te, leads):
+                # "Thủ tướng chỉ đạo Bộ Xây dựng …", "Thủ tướng yêu cầu, địa
+                # phương nào …": the issuer asks; what follows is the task.
+                leads = []
+                role = "assigned"
+                framed = True
+                lead_rule = "lead.issuer_hands_over"
+                i = self._skip_joiners(self._word_end(i), te)
+                continue
+            if "ASSIGN" in labels and role == "subject" and self._is_request(ts, i, te, leads):
+                # Whoever stands before "giao"/"yêu cầu" is the requester.
+                leads = []
+                role = "assigned"
+                framed = True
+                lead_rule = "lead.assigned_body"
+                i = trig.token_end
+                continue
+            if labels & {"LEAD", "MODAL"}:
+                framed = True
+                role = "after_lead"
+                i = self.trigger_of(i, ("LEAD", "MODAL")).token_end
+                continue
+            if "SUPPORT" in labels and not (
+                # A bare "với" lists partners only where it opens the item.
+                self.keys[i] in squashed("opening_partner_words")
+                and (leads or not self._only_edges_before(ts, i))
+            ):
+                trig = self.trigger_of(i, ("SUPPORT",))
+                nxt = self._skip_joiners(trig.token_end, te)
+                if nxt in self.mention_at:
+                    role = "support"
+                framed = True
+                i = trig.token_end
+                continue
+            if "EDGE" in labels and role != "support":
+                i = self.trigger_of(i, ("EDGE",)).token_end
+                continue
+            token = self.doc[i]
+            if token.is_space or token.is_punct or self.keys[i] in squashed("clause_joiners"):
+                if role == "support" and self.keys[i] not in squashed("list_joiners"):
+                    role = "after_lead"
+                i += 1
+                continue
+            if role == "subject" and not leads and not self.is_verb(i):
+                if self._opens_verb_series(i, te):
+                    # "Thăm hỏi, động viên, hỗ trợ …": the tagger missed the
+                    # first verb of a series.
+                    rules.append("description.verb_series")
+                    return done(i)
+                i += 1  # an opening adverbial ("Trong đó", "Đáng chú ý")
+                continue
+            if role == "subject" and leads and not self.is_verb(i) and self.doc[i - 1].text == ",":
+                resume = self._after_aside(i, te)
+                if resume is not None:
+                    # "Sở Tài chính, trên cơ sở đề xuất của các cơ quan, chủ
+                    # trì tổng hợp …" (18_kh-7360): an aside after the subject.
+                    rules.append("description.aside_after_subject")
+                    i = resume
+                    continue
+            if role in ("subject", "assigned") and leads and self._is_name(i):
+                # Appositions after a subject: "… các tỉnh: Đắk Lắk, Khánh Hòa",
+                # a person's name after a post.
+                i += 1
+                continue
+            if role == "subject" and not leads and self._subject_ahead(i, te):
+                i += 1
+                continue
+            return done(i)
+        return done(None)
+
+    def _after_aside(self, i: int, te: int) -> int | None:
+        """Where the frame resumes after ", <aside>," that follows a subject:
+        the token after a later comma when a frame word ("chủ trì", "phải")
+        stands there, or None."""
+        for j in range(i + 1, min(te - 1, i + _SUBJECT_LOOKAHEAD)):
+            if self.doc[j].text != ",":
+                continue
+            k = j + 1
+            if self.labels_of(k) & {"LEAD", "MODAL", "SUPPORT"}:
+                return k
+        return None
+
+    def _issuer_hands_over(self, i: int, te: int, leads: list[Mention]) -> bool:
+        if not leads or leads[-1].token_end != i:
+            return False
+        if any(plain(m.text) not in _requesters() for m in leads):
+            return False
+        if "ASSIGN" in self.labels_of(i):
+            return True
+        return self.keys[i] in squashed("directing_verbs") and (
+            self._skip_joiners(i + 1, te) in self.mention_at
+        )
+
+    def _word_end(self, i: int) -> int:
+        trig = self.trigger_of(i, ("ASSIGN",))
+        return trig.token_end if trig is not None else i + 1
+
+    def _is_request(self, ts: int, i: int, te: int, leads: list[Mention]) -> bool:
+        """ "yêu cầu", "đề nghị" are also nouns ("mục đích, yêu cầu nêu …"); they
+        open a request when a body or ":" follows, or when the requester or the
+        clause's start stands right before them."""
+        trig = self.trigger_of(i, ("ASSIGN",))
+        nxt = self._skip_joiners(trig.token_end, te)
+        if nxt in self.mention_at or (nxt < te and self.doc[nxt].text == ":") or nxt >= te:
+            return True
+        if not self.is_verb(nxt) and not self.doc[nxt].text[:1].isupper():
+            # "Phân công cán bộ …": the frame word is the action's own verb;
+            # a capitalised word is a body the gazetteer does not know.
+            return False
+        before = [k for k in range(ts, i) if not (self.doc[k].is_space or self.doc[k].is_punct)]
+        return not before or bool(leads and leads[-1].token_end == i)
+
+    def _opens_verb_series(self, i: int, te: int) -> bool:
+        return (
+            i + 2 < te
+            and self.doc[i + 1].text == ","
+            and self.is_verb(i + 2)
+            and not self.doc[i].is_punct
+            and self.doc[i].tag_ not in ("E", "P", "C", "Cc", "L", "M", "T", "R")
+            and i not in self.mention_at
+        )
+
+    def _is_name(self, i: int) -> bool:
+        token = self.doc[i]
+        return token.text[:1].isupper() and not self.is_verb(i) and not self.triggers_at.get(i)
+
+    def _skip_joiners(self, i: int, te: int) -> int:
+        while i < te and (self.doc[i].is_space or self.keys[i] in squashed("clause_joiners")):
+            i += 1
+        return i
+
+    def _subject_ahead(self, i: int, te: int) -> bool:
+        """A verb-like opener ("Đáng chú ý, mỗi nơi phải …") is not the action
+        when a body with a frame word follows shortly."""
+        for j in range(i + 1, min(te, i + _SUBJECT_LOOKAHEAD)):
+            if j in self.mention_at:
+                if self.is_verb(j - 1) and "ASSIGN" not in self.labels_of(j - 1):
+                    # "Đôn đốc, chỉ đạo các đơn vị trực thuộc phối hợp với …":
+                    # a body right after a verb is its object.
+                    return False
+                k = self._skip_joiners(self.mention_at[j].token_end, te)
+                if self.labels_of(k) & {"ASSIGN", "LEAD", "MODAL", "SUPPORT", "EDGE"}:
+                    return True
+                # "Trên cơ sở tài liệu do Trung ương biên soạn, các cơ quan,
+                # đơn vị tổ chức tuyên truyền …": a subject after a comma.
+                return self.doc[j - 1].text == "," and k < te and self.is_verb(k)
+        return False
+
+    def description(
+        self, action: int, te: int, deadlines: list[Phrase]
+    ) -> tuple[tuple[int, int], list[str]] | None:
+        """The description's span, from the action to the clause's end less a
+        deadline phrase at either edge and the frame words it opens with, and
+        the rules that cut it; None when too little is left."""
+        start = self.doc[action].idx
+        end = self.doc[te - 1].idx + len(self.doc[te - 1]) if te > action else start
+        rules: list[str] = []
+        changed = True
+        while changed and start < end:
+            changed = False
+            for phrase in deadlines:
+                if phrase.start <= start < phrase.end:
+                    start, changed = phrase.end, True
+                    rules.append("description.deadline_cut")
+                elif start < phrase.start < end and (
+                    phrase.end >= end or not self.text[phrase.end : end].strip(" .;,:)(")
+                ):
+                    end, changed = phrase.start, True
+                    rules.append("description.deadline_cut")
+            stripped_start = self._skip_edges(start, end)
+            if stripped_start != start:
+                if self.text[start:stripped_start].strip(" ,;:.-–()\n\t"):
+                    rules.append("description.frame_words_cut")
+                start, changed = stripped_start, True
+            trimmed = len(self.text[start:end].rstrip(" .;,:(-–\n\t"))
+            if start + trimmed != end:
+                end, changed = start + trimmed, True
+        if end - start < 3:
+            return None
+        return (start, end), list(dict.fromkeys(rules))
+
+    def _skip_edges(self, start: int, end: int) -> int:
+        text = self.text
+        while start < end and text[start] in " ,;:.-–()\n\t":
+            start += 1
+        i = self.token_at(start)
+        if self.doc[i].idx == start:
+            trig = self.trigger_of(i, ("EDGE", "MODAL"))
+            if trig is not None and trig.end < end:
+                return trig.end
+        return start
+
+    def count_end(self, action: int, te: int) -> int | None:
+        """If the action is a count of tasks ("thực hiện 8 đầu việc"), the token
+        where its items begin (after "trong đó"), or ``te`` if none follow."""
+        for i in range(action, min(te, action + _COUNT_WINDOW)):
+            if self.doc[i].like_num:
+                k = phrases("count_nouns").longest_at(self.keys, i + 1)
+                if k > i + 1:
+                    for j in range(k, te):
+                        f = phrases("count_followers").longest_at(self.keys, j)
+                        if f > j:
+                            return f
+                    return te
+            if self._announces_list(i, te):
+                return te
+        return None
+
+    def _announces_list(self, i: int, te: int) -> bool:
+        """ "… cần tập trung một số nhiệm vụ trọng tâm sau:": a count with no
+        number, naming the list that follows rather than a task."""
+        q = phrases("count_quantifiers").longest_at(self.keys, i)
+        if q <= i:
+            return False
+        k = phrases("count_nouns").longest_at(self.keys, q)
+        if k <= q:
+            return False
+        for j in range(k, min(te, k + _LIST_CLOSER_WINDOW)):
+            c = phrases("list_closers").longest_at(self.keys, j)
+            if c > j:
+                return all(t.is_punct or t.is_space for t in self.doc[c:te])
+        return False
+
+    def clause_deadlines(self, ts: int, te: int) -> list[Phrase]:
+        start = self.doc[ts].idx
+        end = self.doc[te - 1].idx + len(self.doc[te - 1])
+        return [d for d in self.deadlines if start <= d.start < end]
+
+    def _assigned(self, ts: int, frame: Frame) -> bool:
+        """Whether the clause's frame is a request ("giao", "yêu cầu") before its action."""
+        end = frame.action if frame.action is not None else ts
+        return any("ASSIGN" in self.labels_of(i) for i in range(ts, end))
+
+    def _only_edges_before(self, ts: int, action: int) -> bool:
+        """Whether only frame material stands before the action: numbering,
+        deadlines, frame words, partners ("Phối hợp với Bộ … tiếp tục …")."""
+        i = ts
+        while i < action:
+            token = self.doc[i]
+            if i in self.mention_at:
+                i = self.mention_at[i].token_end
+                continue
+            enumerated = self.enumerator_end(i)
+            if enumerated > i:
+                i = enumerated
+                continue
+            opener_end = phrases("subclause_openers").longest_at(self.keys, i)
+            if opener_end > i:
+                i = opener_end
+                continue
+            if i + 1 == action and token.tag_ in ("A", "R") and i not in self.mention_at:
+                # "…; sớm báo cáo …": a manner word right before the verb.
+                i += 1
+                continue
+            task_label = self.trigger_of(i, ("LABEL_TASK",))
+            if task_label is not None and task_label.token_end < action:
+                # "a) Nhiệm vụ: Lựa chọn kiến trúc sư trưởng …" (19_kh-308).
+                i = task_label.token_end
+                continue
+            if token.is_space or token.is_punct or self.deadline_at(i) is not None:
+                i += 1
+                continue
+            if self.keys[i] in squashed("clause_joiners") or self.labels_of(i) & {
+                "EDGE",
+                "MODAL",
+                "LEAD",
+                "SUPPORT",
+            }:
+                i += 1
+                continue
+            return False
+        return True
+
+    def _skip_list_joiners(self, i: int, te: int) -> int:
+        while i < te and (self.doc[i].is_space or self.keys[i] in squashed("list_joiners")):
+            i += 1
+        return i
+
+    def _is_immediate(self, phrase: Phrase) -> bool:
+        from pipeline.deadlines import parse_deadline
+
+        return parse_deadline(phrase.text, None).kind == "immediate"
