@@ -769,7 +769,7 @@ class _Walker(ClauseReader):
         rule that refused it is in the trace)."""
         stative = "STATIVE" in self.labels_of(action)
         if own and (framed or (self.is_verb(action) and not stative)):
-            return "description.subject_order"
+            return "description.named_body"
         refusal = None
         accepted = None
         starts_clause = self._only_edges_before(ts, action)

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from pipeline.anchor import anchor_deadlines
-from pipeline.assemble import Phrase, assemble
+from pipeline.assemble import Firing, Phrase, assemble
 from pipeline.deadlines import find_deadlines
 from pipeline.ids import document_id
 from pipeline.match import match
@@ -60,7 +60,8 @@ def extract(
     matches = match(doc)
     meta = extract_metadata(view.text, matches)
     issued_date = meta.issued_date or issued
-    drafts = assemble(doc, paragraphs, matches, locate_deadlines(view, text))
+    trace: list[Firing] = []
+    drafts = assemble(doc, paragraphs, matches, locate_deadlines(view, text), trace=trace)
     doc_id = document_id(text)
     tasks, warnings = anchor_deadlines(drafts, text, doc_id, issued_date)
     if issued_date is None:
@@ -78,4 +79,10 @@ def extract(
         issued_date=issued_date,
         text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )
-    return DocumentResult(document=document, tasks=tasks, text=text, warnings=warnings)
+    return DocumentResult(
+        document=document,
+        tasks=tasks,
+        text=text,
+        warnings=warnings,
+        trace=[(firing.rule, firing.start, firing.end) for firing in trace],
+    )

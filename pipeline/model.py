@@ -98,3 +98,6 @@ class DocumentResult:
     tasks: list[Task]
     text: str
     warnings: list[str] = field(default_factory=list)
+    # The rules that acted without making a record field (clause splits, the
+    # reasons a stretch gave no task), as (rule id, start, end); not exported.
+    trace: list[tuple[str, int, int]] = field(default_factory=list)

@@ -171,3 +171,46 @@ def known(rule_id: str) -> str:
     if rule_id not in catalogue():
         raise KeyError(f"rule {rule_id!r} is not in {RESOURCE}")
     return rule_id
+
+
+@dataclass(frozen=True)
+class Site:
+    """A place in a dev document where a rule acted."""
+
+    document: str
+    start: int
+    end: int
+    line: str
+    description: str = ""
+
+
+def rule_sites(rule_id: str, part: str = "dev", limit: int = 20) -> list[Site]:
+    """Where ``rule_id`` acts in the documents of a gold part (dev only: the
+    test parts are measured, never read while rules are written)."""
+    if part != "dev":
+        raise ValueError("rule sites are shown for the dev part only")
+    from pipeline import gold
+    from pipeline.extraction import extract
+
+    field_name = catalogue()[known(rule_id)].field
+    sites: list[Site] = []
+    for document in gold.load_gold_dir(part=part, with_text=False):
+        result = extract(gold.shared_dir() / document.document.path)
+        text = result.text
+        found: list[tuple[int, int, str]] = []
+        if field_name in EVIDENCE_FIELDS:
+            found = [
+                (t.span[0], t.span[1], t.description)
+                for t in result.tasks
+                if rule_id in t.evidence.get(field_name, [])
+            ]
+        else:
+            found = [(s, e, "") for r, s, e in result.trace if r == rule_id]
+        for start, end, description in found:
+            line_start = text.rfind("\n", 0, start) + 1
+            line_end = text.find("\n", end)
+            line = text[line_start : line_end if line_end >= 0 else len(text)]
+            sites.append(Site(document.stem, start, end, line[:300], description[:200]))
+            if len(sites) >= limit:
+                return sites
+    return sites

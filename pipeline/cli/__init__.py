@@ -6,7 +6,7 @@ with a ``register(app)`` function; top-level imports stay light so that
 import typer
 
 from pipeline.cli import annotations as annotations_cli
-from pipeline.cli import deadline, evaluate, extract, review, schema
+from pipeline.cli import deadline, evaluate, extract, review, rules, schema
 
 app = typer.Typer(
     name="vntasks",
@@ -16,7 +16,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (extract, review, schema, deadline, evaluate, annotations_cli):
+for module in (extract, review, schema, deadline, evaluate, annotations_cli, rules):
     module.register(app)
 
 
