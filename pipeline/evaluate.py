@@ -305,6 +305,21 @@ class EvaluationError:
     score: float | None = None
 
 
+@dataclass(frozen=True)
+class TaskVerdict:
+    """What the evaluator decided about one predicted task: the gold task it
+    was matched to (``None``: a false alarm), whether that gold task is
+    optional (then none of its fields counts), and which fields were right
+    (empty unless matched to a non-optional gold task). Kept so that a
+    regression ledger can show which records changed without re-deciding."""
+
+    document: str
+    index: int  # position in the prediction's ``tasks`` list
+    gold: int | None
+    optional: bool = False
+    right: Mapping[str, bool] = field(default_factory=dict)
+
+
 @dataclass
 class EvaluationReport:
     """All figures of one evaluation. ``counts`` holds the raw counts, one row
@@ -318,6 +333,7 @@ class EvaluationReport:
     warnings: list[str] = field(default_factory=list)
     # Kept so a second mode can be scored without running the pipeline again.
     predictions: dict[str, Any] = field(default_factory=dict, repr=False)
+    verdicts: list[TaskVerdict] = field(default_factory=list, repr=False)
 
     def scores(self, by: str | None = None) -> pd.DataFrame:
         """Precision/recall/F1 per field, micro-averaged within each group of
@@ -474,6 +490,7 @@ class _DocumentScore:
     metadata: list[dict[str, Any]]
     deadline_pairs: list[tuple[str, str]]
     errors: list[EvaluationError]
+    verdicts: list[TaskVerdict] = field(default_factory=list)
 
 
 def _score_document(
@@ -529,6 +546,7 @@ def _score_document(
     right = {"lead": 0, "support": 0, "deadline": 0, "record": 0}
     tp = {"lead": 0, "support": 0, "deadline": 0}
     deadline_pairs = []
+    fields_right: dict[int, dict[str, bool]] = {}
     for g, p, _ in scored_pairs:
         task, guess = document.tasks[g], predicted[p]
         context = _context(text, task.description.span, guess.sentence)
@@ -552,6 +570,8 @@ def _score_document(
             tp[field_name] += is_right and gold_has and predicted_has
         if verdicts["lead"][0] and verdicts["deadline"][0]:
             right["record"] += 1
+        fields_right[p] = {name: bool(verdict[0]) for name, verdict in verdicts.items()}
+        fields_right[p]["record"] = fields_right[p]["lead"] and fields_right[p]["deadline"]
         if not verdicts["lead"][0]:
             error(
                 "wrong_lead",
@@ -677,7 +697,18 @@ def _score_document(
     )
     for row in counts:
         row.update(document=name, kind=kind)
-    return _DocumentScore(counts, metadata, deadline_pairs, errors)
+    gold_of = {p: g for g, p, _ in pairs}
+    task_verdicts = [
+        TaskVerdict(
+            name,
+            p,
+            gold_of.get(p),
+            optional=p in ignored,
+            right=fields_right.get(p, {}),
+        )
+        for p in range(len(predicted))
+    ]
+    return _DocumentScore(counts, metadata, deadline_pairs, errors, task_verdicts)
 
 
 # --- entry points ------------------------------------------------------------
@@ -705,6 +736,7 @@ def evaluate(
     pairs: list[tuple[str, str]] = []
     errors: list[EvaluationError] = []
     warnings: list[str] = []
+    verdicts: list[TaskVerdict] = []
     for document in gold_docs:
         prediction = _prediction_for(document, predictions)
         if prediction is None:
@@ -720,6 +752,7 @@ def evaluate(
         metadata.extend(scored.metadata)
         pairs.extend(scored.deadline_pairs)
         errors.extend(scored.errors)
+        verdicts.extend(scored.verdicts)
     count_columns = ["document", "kind", "field", "tp", "fp", "fn", "matched", "matched_right"]
     return EvaluationReport(
         mode=mode,
@@ -731,6 +764,7 @@ def evaluate(
         errors=errors,
         warnings=warnings,
         predictions=dict(predictions),
+        verdicts=verdicts,
     )
 
 

@@ -53,6 +53,9 @@ SPLIT_PARTS = ("dev", "test", "old-test")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_ENV = "VNTASKS_SHARED"
+# The regression ledger (pipeline/ledger.py) lives beside the gold files it
+# was scored on, but is no gold file itself.
+LEDGER_NAME = "ledger.json"
 
 _DOCUMENT_KEYS = {"path", "kind", "doc_type", "number", "title", "issuer", "signer", "issued_date"}
 _TOP_KEYS = {"format", "document", "annotator", "notes", "tasks"}
@@ -171,7 +174,7 @@ def annotations_dir() -> Path:
 def gold_files(directory: Path | None = None) -> list[Path]:
     """Every gold file in ``directory`` (default ``annotations/``), sorted."""
     directory = annotations_dir() if directory is None else Path(directory)
-    return sorted(directory.glob("*.json"))
+    return sorted(path for path in directory.glob("*.json") if path.name != LEDGER_NAME)
 
 
 def document_path(path: str, shared: Path | None = None) -> Path:
@@ -189,6 +192,11 @@ def read_document(path: str, shared: Path | None = None) -> str:
 
 def split_path(directory: Path | None = None) -> Path:
     return (annotations_dir() if directory is None else Path(directory)) / "split.tsv"
+
+
+def ledger_path(directory: Path | None = None) -> Path:
+    """The committed regression ledger beside the gold files."""
+    return (annotations_dir() if directory is None else Path(directory)) / LEDGER_NAME
 
 
 def read_split(path: Path | None = None) -> dict[str, str]:

@@ -1,14 +1,17 @@
 """``vntasks evaluate``: score the pipeline (or saved predictions) against gold.
 
 Thin by design: options are parsed here and the work is done by
-:func:`pipeline.evaluate.run_evaluation`, which a notebook can call too. Only
-typer and the standard library load at import, so ``vntasks --help`` stays fast.
+:func:`pipeline.evaluate.run_evaluation` and :mod:`pipeline.ledger`, which a
+notebook can call too. Only typer and the standard library load at import, so
+``vntasks --help`` stays fast.
 """
 
 from __future__ import annotations
 
 import enum
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -30,12 +33,24 @@ class Mode(enum.StrEnum):
 def evaluate_command(
     annotations: Annotated[
         Path | None,
-        typer.Option(help="Folder of gold files and split.tsv [default: the repo's annotations/]"),
+        typer.Option(help="Folder of gold files and split.tsv (default: the repo's annotations/)"),
     ] = None,
     part: Annotated[
-        Part, typer.Option(help="Part of the split; rules are tuned on dev only.")
-    ] = Part.dev,
-    mode: Annotated[Mode, typer.Option(help="Task matching rule.")] = Mode.lenient,
+        Part | None,
+        typer.Option(
+            help="Part of the split (default: dev); rules are tuned on dev only. "
+            "Not with --save-baseline/--against, which always cover dev, test and old-test.",
+            show_default=False,
+        ),
+    ] = None,
+    mode: Annotated[
+        Mode | None,
+        typer.Option(
+            help="Task matching rule (default: lenient). Not with --save-baseline/--against, "
+            "which keep both modes and gate on lenient.",
+            show_default=False,
+        ),
+    ] = None,
     predictions: Annotated[
         Path | None,
         typer.Option(help="Folder of saved contract-v1 <stem>.json files instead of running."),
@@ -44,22 +59,72 @@ def evaluate_command(
     errors: Annotated[
         bool, typer.Option("--errors", help="Also list every miss, false alarm and wrong field.")
     ] = False,
+    save_baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--save-baseline",
+            metavar="FILE",
+            help="Evaluate dev, test and old-test and write the regression ledger "
+            "(per-document counts; dev records with their rule ids) to FILE.",
+        ),
+    ] = None,
+    against: Annotated[
+        Path | None,
+        typer.Option(
+            "--against",
+            metavar="FILE",
+            help="Evaluate dev, test and old-test and print what moved since the ledger FILE; "
+            "exit 1 when a dev document got worse (lenient). With --save-baseline too, "
+            "the new ledger is written after the comparison.",
+        ),
+    ] = None,
 ) -> None:
     """Precision, recall and F1 per field, per document and per document kind."""
-    from pipeline.gold import SharedFolderMissing
-
     if predictions is not None and not predictions.is_dir():
         typer.echo(f"error: predictions folder not found: {predictions}", err=True)
         raise typer.Exit(2)
-    try:
+    if save_baseline is not None or against is not None:
+        given = [
+            name
+            for name, value in (("--part", part), ("--mode", mode), ("--json", as_json))
+            if value
+        ]
+        given += ["--errors"] if errors else []
+        if given:
+            typer.echo(
+                f"error: {', '.join(given)} does not combine with --save-baseline/--against: "
+                "the ledger always covers dev, test and old-test in both modes",
+                err=True,
+            )
+            raise typer.Exit(2)
+        _ledger(annotations, predictions, save_baseline, against)
+        return
+
+    part = part or Part.dev
+    mode = mode or Mode.lenient
+    with _usage_errors():
         from pipeline.evaluate import run_evaluation
 
         report = run_evaluation(annotations, part.value, mode.value, predictions)
+
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return
+    _print_report(report, part.value, errors)
+
+
+@contextmanager
+def _usage_errors() -> Iterator[None]:
+    """Turn the failures a user can fix into one line on stderr and exit 2."""
+    from pipeline.gold import SharedFolderMissing
+
+    try:
+        yield
     except SharedFolderMissing as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None
     except (OSError, ValueError) as error:
-        # A missing split.tsv or a malformed gold/prediction file: name it, no traceback.
+        # A missing split.tsv or a malformed gold/prediction/ledger file: name it, no traceback.
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None
     except ImportError as error:
@@ -67,10 +132,36 @@ def evaluate_command(
         typer.echo(f"error: cannot run the pipeline ({error}); use --predictions DIR", err=True)
         raise typer.Exit(2) from None
 
-    if as_json:
-        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+
+def _ledger(
+    annotations: Path | None,
+    predictions: Path | None,
+    save_to: Path | None,
+    against: Path | None,
+) -> None:
+    with _usage_errors():
+        from pipeline import ledger
+
+        # Read first: a wrong path should fail before the pipeline runs.
+        baseline = None if against is None else ledger.load_ledger(against)
+        lenient, strict = ledger.evaluate_parts(annotations, predictions)
+        current = ledger.build_ledger(lenient, strict)
+        if save_to is not None:
+            ledger.save_ledger(current, save_to)
+    for part, report in lenient.items():
+        for warning in report.warnings:
+            typer.echo(f"warning: {part}: {warning}", err=True)
+    if save_to is not None:
+        sizes = ", ".join(
+            f"{part} {len(entry['documents'])}" for part, entry in current["parts"].items()
+        )
+        typer.echo(f"ledger written to {save_to} (documents: {sizes})", err=baseline is not None)
+    if baseline is None:
         return
-    _print_report(report, part.value, errors)
+    comparison = ledger.compare(baseline, current)
+    typer.echo(ledger.format_comparison(comparison), nl=False)
+    if comparison.regressions("dev"):
+        raise typer.Exit(1)
 
 
 def _print_report(report, part: str, with_errors: bool) -> None:
