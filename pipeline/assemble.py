@@ -33,6 +33,7 @@ from pipeline.clauses import (
     ClauseReader,
     Firing,
     Phrase,
+    phrases,
     squashed,
     starts_with_any,
     structure,
@@ -107,6 +108,8 @@ def resolve(draft: Draft, ranker: Ranker = by_priority) -> Draft:
     draft.supports = list(support.value) if support is not None else []
     draft.deadline = deadline.value if deadline is not None else None
     lead_rules = [lead.rule] if lead is not None and lead.value else []
+    if lead_rules and lead.origin is not None:
+        lead_rules.append(lead.origin)
     if any(ref.resolved for ref in draft.leads):
         lead_rules.append(known("lead.back_reference"))
     draft.evidence = {
@@ -157,6 +160,8 @@ class _Walker(ClauseReader):
         self.drafts: list[Draft] = []
         self.history: list[Mention] = []  # bodies given tasks, most recent last
         self.heading_leads: dict[int, Leads] = {}
+        # The rule that read a heading's leads where it is not the clause's own.
+        self.heading_origin: dict[int, str] = {}
         # A group's deadline (from a count, an intro, a heading) by paragraph.
         self.group_deadline: dict[int, Candidate[Phrase]] = {}
         self.verb_headings: set[int] = set()
@@ -464,7 +469,11 @@ class _Walker(ClauseReader):
         verb_heading = False
         for a in self.ancestors(p):
             if leads is None and a.index in self.heading_leads:
-                leads = Candidate(known("lead.heading"), self.heading_leads[a.index])
+                leads = Candidate(
+                    known("lead.heading"),
+                    self.heading_leads[a.index],
+                    self.heading_origin.get(a.index),
+                )
             if deadline is None and a.index in self.group_deadline:
                 deadline = self.group_deadline[a.index]
             if a.index == p.parent and a.index in self.verb_headings:
@@ -664,6 +673,10 @@ class _Walker(ClauseReader):
                 or self.resolve(self._heading_bodies(p))
                 or self.resolve(self._intro_subjects(p))
             )
+            if not leads and not new:
+                leads = self.resolve(self._responsibility_bodies(p))
+                if leads:
+                    self.heading_origin[p.index] = known("lead.responsibility_heading")
             if leads:
                 self.heading_leads[p.index] = leads
             if group_deadline is inherited_deadline and new and p.sentences:
@@ -686,6 +699,11 @@ class _Walker(ClauseReader):
                 self.verb_headings.add(p.index)
         elif is_heading and (context_leads is not None or (paragraph_leads and not new)):
             self.heading_leads[p.index] = _refs(context_leads) or paragraph_leads
+        elif is_heading and not new:
+            named = self._responsibility_bodies(p)
+            if named:
+                self.heading_leads[p.index] = self.resolve(named)
+                self.heading_origin[p.index] = known("lead.responsibility_heading")
         if (
             is_heading
             and not new
@@ -831,6 +849,23 @@ class _Walker(ClauseReader):
             if mentions and ts in self.mention_at
             else []
         )
+
+    def _responsibility_bodies(self, p: Paragraph) -> list[Mention]:
+        """ "Trách nhiệm của Sở Nội vụ", "3. Trách nhiệm của văn thư": the
+        heading names whose duties its items are; the rest of the heading is
+        that body, known to the gazetteer or not."""
+        ts, te = self.token_range(p.content_start, p.end)
+        opener = phrases("responsibility_openers").longest_at(self.keys, ts)
+        if opener == ts:
+            return []
+        mentions = [self.mention_at[i] for i in range(opener, te) if i in self.mention_at]
+        if mentions:
+            return [m for m in mentions if m.kind != "backref"][:4]
+        end = te
+        while end > opener and self.doc[end - 1].text in ":.;":
+            end -= 1
+        named = self._noun_phrase(opener, end)
+        return [named] if named is not None else []
 
     def apply_labels(self, block: list[Paragraph], targets: list[Draft]) -> None:
         """Label lines after items ("Đơn vị chủ trì: …", "Thời gian: …") are

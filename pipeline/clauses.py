@@ -24,6 +24,15 @@ from pipeline.resources import load_yaml
 from pipeline.rules import known
 
 _SUBJECT_LOOKAHEAD = 20
+# POS tags (underthesea's VLSP set) of the words of a noun phrase: nouns,
+# classifiers, proper and foreign nouns, numerals, determiners, adjectives.
+_NOUN_PHRASE_TAGS = frozenset({"N", "Nc", "Np", "Ny", "Nu", "M", "L", "A"})
+_NOUN_TAGS = frozenset({"N", "Nc", "Np", "Ny"})
+# Marks that may stand inside a body's name ("Cục Kinh tế - Quản lý đầu tư",
+# "KH&CN", "Sở Văn hóa, Thể thao và Du lịch"); a cell separator never does.
+_NAME_MARKS = frozenset({",", "-", "–", "&", "/", "(", ")"})
+# Longest noun phrase read as a body by its place in the clause, in tokens.
+_MAX_NOUN_PHRASE = 16
 # Words allowed between a count noun and "sau" ("nhiệm vụ trọng tâm sau").
 _LIST_CLOSER_WINDOW = 4
 # How far into an action a count may stand ("phân công nhiệm vụ cụ thể theo 11 nhóm").
@@ -100,6 +109,11 @@ def _completion_triggers() -> frozenset[str]:
 
 
 @cache
+def _agent_nouns() -> PhraseSet:
+    return PhraseSet(list(load_yaml("bodies.yaml")["agent_nouns"]))
+
+
+@cache
 def _requesters() -> frozenset[str]:
     return frozenset(plain(n) for n in load_yaml("bodies.yaml")["requesters"])
 
@@ -123,6 +137,7 @@ class ClauseReader:
         self.keys = ["" if t.is_space else t.norm_.replace(" ", "") for t in doc]
         # Rules that acted without making a record field (splits, skips).
         self.trace: list[Firing] = []
+        self._agent_tokens: set[int] | None = None
 
     def fire(self, rule: str, start: int, end: int) -> None:
         self.trace.append(Firing(known(rule), start, end))
@@ -327,6 +342,7 @@ class ClauseReader:
         framed = False
         lead_rule = "lead.clause_subject"
         rules: list[str] = []
+        request_word: tuple[int, int] | None = None
 
         def done(action: int | None, narrative: bool = False) -> Frame:
             return Frame(
@@ -334,6 +350,7 @@ class ClauseReader:
             )
 
         i, moved_by = self._inline_heading(ts, te)
+        floor = self.enumerator_end(i) if i < te else i
         if moved_by is not None:
             rules.append(moved_by)
             if moved_by == "description.inline_heading":
@@ -356,6 +373,13 @@ class ClauseReader:
                 i = max(i + 1, self.token_range(phrase.end, phrase.end)[0])
                 continue
             mention = self.mention_at.get(i)
+            if mention is None and role == "assigned" and not leads and request_word is not None:
+                # "đề nghị doanh nghiệp đối chiếu …": a body the gazetteer
+                # does not know, by its place after the request word.
+                if self._may_name_unknown_body(*request_word, i):
+                    mention = self.object_noun_phrase(i, te)
+                if mention is not None:
+                    lead_rule = "lead.assigned_noun_phrase"
             if mention is not None and mention.token_end <= te:
                 if role == "support":
                     supports.append(mention)
@@ -400,12 +424,35 @@ class ClauseReader:
                 role = "assigned"
                 framed = True
                 lead_rule = "lead.assigned_body"
+                request_word = (i, trig.token_end)
                 i = trig.token_end
                 continue
             if labels & {"LEAD", "MODAL"}:
+                frame_word = self.trigger_of(i, ("LEAD", "MODAL"))
+                passive = self._passive_after(frame_word.token_end)
+                duty = self._duty_after_relative(floor, frame_word, te)
+                if role == "subject" and not leads and duty is not None:
+                    # "Người được giao giải quyết … có trách nhiệm lập hồ sơ":
+                    # the frame word opened a relative clause of the subject.
+                    subject = self._noun_phrase(floor, duty.token_start, relative=True)
+                    if subject is not None:
+                        leads.append(subject)
+                        lead_rule = "lead.subject_noun_phrase"
+                        framed = True
+                        role = "after_lead"
+                        i = duty.token_end
+                        continue
+                if role == "subject" and not leads and not passive:
+                    # "Cán bộ, công chức có trách nhiệm …": the subject is a
+                    # body whatever list holds it; after a bare modal only
+                    # one headed by a noun for people or organisations.
+                    subject = self.subject_noun_phrase(floor, i, "LEAD" not in labels)
+                    if subject is not None:
+                        leads.append(subject)
+                        lead_rule = "lead.subject_noun_phrase"
                 framed = True
                 role = "after_lead"
-                i = self.trigger_of(i, ("LEAD", "MODAL")).token_end
+                i = frame_word.token_end
                 continue
             if "SUPPORT" in labels and not (
                 # A bare "với" lists partners only where it opens the item.
@@ -482,6 +529,15 @@ class ClauseReader:
         trig = self.trigger_of(i, ("ASSIGN",))
         return trig.token_end if trig is not None else i + 1
 
+    def _may_name_unknown_body(self, word_start: int, word_end: int, nxt: int) -> bool:
+        """After "đề nghị", "yêu cầu" any noun phrase may be the body asked;
+        after "giao", "phân công" only a capitalised name."""
+        word = "".join(self.keys[word_start:word_end])
+        return word in squashed("requests_to_anyone") or self.doc[nxt].text[:1].isupper()
+
+    def _passive_after(self, k: int) -> bool:
+        return k < len(self.doc) and self.keys[k] in squashed("passive_markers")
+
     def _is_request(self, ts: int, i: int, te: int, leads: list[Mention]) -> bool:
         """ "yêu cầu", "đề nghị" are also nouns ("mục đích, yêu cầu nêu …"); they
         open a request when a body or ":" follows, or when the requester or the
@@ -490,7 +546,10 @@ class ClauseReader:
         nxt = self._skip_joiners(trig.token_end, te)
         if nxt in self.mention_at or (nxt < te and self.doc[nxt].text == ":") or nxt >= te:
             return True
-        if not self.is_verb(nxt) and not self.doc[nxt].text[:1].isupper():
+        names_body = self._may_name_unknown_body(
+            i, trig.token_end, nxt
+        ) and self.object_noun_phrase(nxt, te) is not None
+        if not names_body and not self.is_verb(nxt) and not self.doc[nxt].text[:1].isupper():
             # "Phân công cán bộ …": the frame word is the action's own verb;
             # a capitalised word is a body the gazetteer does not know.
             return False
@@ -667,3 +726,112 @@ class ClauseReader:
         from pipeline.deadlines import parse_deadline
 
         return parse_deadline(phrase.text, None).kind == "immediate"
+
+    # -- bodies by their place in the clause ---------------------------
+    def _in_agent_noun(self, k: int) -> bool:
+        """Inside a noun for people or organisations, whatever the tagger read
+        its parts as ("chủ đầu tư": "đầu tư" is tagged a verb)."""
+        if self._agent_tokens is None:
+            covered: set[int] = set()
+            agents = _agent_nouns()
+            for start in range(len(self.doc)):
+                covered.update(range(start, agents.longest_at(self.keys, start)))
+            self._agent_tokens = covered
+        return k in self._agent_tokens
+
+    def _in_noun_phrase(self, k: int) -> bool:
+        token = self.doc[k]
+        if self._in_agent_noun(k):
+            return True
+        if token.is_space or token.text == "|":
+            return False
+        if token.text in _NAME_MARKS:
+            return True
+        if self.triggers_at.get(k) or self.deadline_at(k) is not None:
+            return False
+        if self.keys[k] in squashed("noun_phrase_links"):
+            return True
+        if self.is_verb(k):
+            return False
+        return token.tag_ in _NOUN_PHRASE_TAGS or token.text[:1].isupper()
+
+    def _duty_after_relative(self, floor: int, frame_word: Trigger, te: int) -> Trigger | None:
+        """The duty frame ("có trách nhiệm") after a relative frame word at
+        the subject's place, when the subject opens with a noun for people or
+        organisations; None otherwise."""
+        word = "".join(self.keys[frame_word.token_start : frame_word.token_end])
+        if word not in squashed("relative_frames") or not self._in_agent_noun(floor):
+            return None
+        for k in range(frame_word.token_end, min(te, frame_word.token_end + _MAX_NOUN_PHRASE)):
+            if self.doc[k].text in ";.:":
+                return None
+            duty = self.trigger_of(k, ("LEAD",))
+            if duty is not None:
+                name = "".join(self.keys[duty.token_start : duty.token_end])
+                return duty if name in squashed("duty_frames") else None
+        return None
+
+    def _noun_phrase(self, start: int, end: int, relative: bool = False) -> Mention | None:
+        """A body named by ``[start, end)``: trimmed of joiners at both ends,
+        holding a noun, not crossing a known body (``relative``: it may hold
+        a relative clause, and then a known body inside it is its object)."""
+        while start < end and (
+            self.doc[start].is_punct or self.keys[start] in squashed("list_joiners")
+        ):
+            start += 1
+        while end > start and (
+            self.doc[end - 1].is_punct or self.keys[end - 1] in squashed("list_joiners")
+        ):
+            end -= 1
+        if end <= start or end - start > _MAX_NOUN_PHRASE * (2 if relative else 1):
+            return None
+        if not any(self.doc[k].tag_ in _NOUN_TAGS for k in range(start, end)):
+            return None
+        if not relative and any(k in self.mention_at for k in range(start, end)):
+            return None
+        char_start, char_end = self.span_of(start, end)
+        text = self.text[char_start:char_end]
+        return Mention(char_start, char_end, start, end, text, "body", None, None)
+
+    def subject_noun_phrase(self, floor: int, j: int, agentive_only: bool) -> Mention | None:
+        """The subject right before the frame word at ``j`` when no known body
+        stands there: the noun phrase that opens the clause or follows an
+        opening adverbial's comma ("Cán bộ, công chức có trách nhiệm …").
+        After a modal ("phải", "cần") the subject may be a thing ("Văn bản
+        phải …"), so there it must be headed by a noun that names people or
+        organisations."""
+        k = j
+        while k > floor and j - k <= _MAX_NOUN_PHRASE and self._in_noun_phrase(k - 1):
+            k -= 1
+        if k > floor and self.doc[k - 1].text != ",":
+            return None  # a verb or preposition before it: an object, not a subject
+        mention = self._noun_phrase(k, j)
+        if mention is None:
+            return None
+        if agentive_only and _agent_nouns().longest_at(self.keys, mention.token_start) == (
+            mention.token_start
+        ):
+            first = mention.token_start
+            if self.keys[first] in squashed("noun_phrase_links"):
+                first += 1
+            if _agent_nouns().longest_at(self.keys, first) == first:
+                return None
+        return mention
+
+    def object_noun_phrase(self, i: int, te: int) -> Mention | None:
+        """The body right after a request word when no known body stands
+        there ("đề nghị doanh nghiệp đối chiếu …", "đề nghị Thuế tỉnh Gia Lai
+        báo cáo …"): a noun phrase that its own verb or frame word follows."""
+        k = i
+        while k < te and k - i < _MAX_NOUN_PHRASE and self._in_noun_phrase(k):
+            k += 1
+        if k >= te or k == i:
+            return None
+        if not (self.is_verb(k) or self.labels_of(k) & {"LEAD", "MODAL", "SUPPORT"}):
+            return None
+        if self.doc[i].tag_ not in _NOUN_TAGS | {"L"} and not self.doc[i].text[:1].isupper():
+            return None
+        if "ACTION" in self.labels_of(i):
+            return None  # "đề nghị tổ chức hội nghị …": the request's own action
+        return self._noun_phrase(i, k)
+

@@ -83,6 +83,9 @@ class Candidate(Generic[T]):
 
     rule: str
     value: T
+    # The rule that found the value where another passed it on ("lead.heading"
+    # passing what "lead.responsibility_heading" read in the heading).
+    origin: str | None = None
 
     @property
     def priority(self) -> int:
