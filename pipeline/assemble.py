@@ -556,6 +556,10 @@ class _Walker(ClauseReader):
                 leads = _refs(chosen_lead)
                 action = frame.action
                 deadlines = self.clause_deadlines(ts, te)
+                if "description.opening_adverbial" in frame.rules and frame.leads:
+                    # "Để đạt mục tiêu tăng trưởng 8% trong năm 2025, tỉnh …
+                    # cần …": a date in the purpose is the aim's, not the task's.
+                    deadlines = [d for d in deadlines if d.start >= frame.leads[0].start]
                 if action is None:
                     if own:
                         context_leads = Candidate(known("lead.introducer"), own)

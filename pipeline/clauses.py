@@ -499,6 +499,16 @@ class ClauseReader:
             if role == "subject" and not leads and self._subject_ahead(i, te):
                 i += 1
                 continue
+            if role == "subject" and not leads and self._opens_adverbial(floor):
+                # "Để tiếp tục tháo gỡ …, tỉnh Đắk Lắk cần tiếp tục thực hiện …":
+                # an opening purpose or condition, then the subject after a comma.
+                later = self._subject_after_comma(i, te)
+                if later is not None:
+                    leads.append(later)
+                    lead_rule = "lead.subject_noun_phrase"
+                    rules.append("description.opening_adverbial")
+                    i = later.token_end
+                    continue
             return done(i)
         return done(None)
 
@@ -534,6 +544,24 @@ class ClauseReader:
         after "giao", "phân công" only a capitalised name."""
         word = "".join(self.keys[word_start:word_end])
         return word in squashed("requests_to_anyone") or self.doc[nxt].text[:1].isupper()
+
+    def _opens_adverbial(self, floor: int) -> bool:
+        return phrases("adverbial_openers").longest_at(self.keys, floor) > floor
+
+    def _subject_after_comma(self, i: int, te: int) -> Mention | None:
+        """A subject the gazetteer does not know, after a comma later in the
+        clause and right before its frame word."""
+        for k in range(i + 1, te):
+            if self.doc[k].text in ";:":
+                return None
+            frame_word = self.trigger_of(k, ("LEAD", "MODAL"))
+            if frame_word is None or self._passive_after(frame_word.token_end):
+                continue
+            labels = self.labels_of(k)
+            subject = self.subject_noun_phrase(i, k, "LEAD" not in labels)
+            if subject is not None and self.doc[subject.token_start - 1].text == ",":
+                return subject
+        return None
 
     def _passive_after(self, k: int) -> bool:
         return k < len(self.doc) and self.keys[k] in squashed("passive_markers")
@@ -804,7 +832,13 @@ class ClauseReader:
         while k > floor and j - k <= _MAX_NOUN_PHRASE and self._in_noun_phrase(k - 1):
             k -= 1
         if k > floor and self.doc[k - 1].text != ",":
-            return None  # a verb or preposition before it: an object, not a subject
+            # A verb or preposition before the run: its start is an object. A
+            # comma inside the run may still open the subject ("…, vướng mắc
+            # trong phát triển kinh tế - xã hội, tỉnh Đắk Lắk cần …").
+            commas = [c for c in range(k, j) if self.doc[c].text == ","]
+            if not commas:
+                return None
+            k = commas[-1] + 1
         mention = self._noun_phrase(k, j)
         if mention is None:
             return None
