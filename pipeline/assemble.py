@@ -107,8 +107,9 @@ def resolve(draft: Draft, ranker: Ranker = by_priority) -> Draft:
     draft.leads = list(lead.value) if lead is not None else []
     draft.supports = list(support.value) if support is not None else []
     draft.deadline = deadline.value if deadline is not None else None
-    lead_rules = [lead.rule] if lead is not None and lead.value else []
-    if lead_rules and lead.origin is not None:
+    # An empty lead chosen on purpose ("lead.request_names_nobody") is evidence too.
+    lead_rules = [lead.rule] if lead is not None else []
+    if lead is not None and lead.value and lead.origin is not None:
         lead_rules.append(lead.origin)
     if any(ref.resolved for ref in draft.leads):
         lead_rules.append(known("lead.back_reference"))
@@ -545,7 +546,11 @@ class _Walker(ClauseReader):
                 else:
                     if own:
                         lead_candidates.append(Candidate(known(frame.lead_rule), own))
-                    if paragraph_leads:
+                    if paragraph_leads and not (
+                        # The same bodies named by an introducer or a count
+                        # are credited to that rule.
+                        context_leads is not None and context_leads.value == paragraph_leads
+                    ):
                         lead_candidates.append(
                             Candidate(known("lead.paragraph_subject"), paragraph_leads)
                         )

@@ -31,6 +31,9 @@ _NOUN_TAGS = frozenset({"N", "Nc", "Np", "Ny"})
 # Marks that may stand inside a body's name ("Cục Kinh tế - Quản lý đầu tư",
 # "KH&CN", "Sở Văn hóa, Thể thao và Du lịch"); a cell separator never does.
 _NAME_MARKS = frozenset({",", "-", "–", "&", "/", "(", ")"})
+# Trigger labels that open a predicate after an aside ("… theo chức năng,
+# nhiệm vụ được giao theo dõi …").
+_PREDICATE_LABELS = frozenset({"LEAD", "MODAL", "SUPPORT", "ASSIGN", "EDGE"})
 # Longest noun phrase read as a body by its place in the clause, in tokens.
 _MAX_NOUN_PHRASE = 16
 # Words allowed between a count noun and "sau" ("nhiệm vụ trọng tâm sau").
@@ -217,6 +220,8 @@ class ClauseReader:
                 self.fire("split.verbless_part_joins", *self.span_of(a, b))
                 ranges[-1].end = b
             else:
+                if rule:
+                    self.fire(rule, *self.span_of(a, b))
                 ranges.append(Clause(a, b, known(rule) if rule else None))
         return ranges
 
@@ -355,6 +360,18 @@ class ClauseReader:
             rules.append(moved_by)
             if moved_by == "description.inline_heading":
                 lead_rule = "lead.inline_heading"
+        duty = self._duty_ahead(floor, te)
+        if duty is not None:
+            # "Lưu trữ hiện hành có trách nhiệm …", "Văn thư cơ quan, đơn vị
+            # gửi văn bản có trách nhiệm …": before a duty frame, all that
+            # opens the clause is its subject, whatever words it is made of.
+            subject = self._noun_phrase(floor, duty.token_start, relative=True)
+            if subject is not None:
+                leads.append(subject)
+                lead_rule = "lead.subject_noun_phrase"
+                framed = True
+                role = "after_lead"
+                i = duty.token_end
         while i < te:
             enumerated = self.enumerator_end(i)
             if enumerated > i:
@@ -491,6 +508,14 @@ class ClauseReader:
                     rules.append("description.aside_after_subject")
                     i = resume
                     continue
+            if role == "subject" and leads and self._opens_aside(i):
+                # "Các bộ, ngành, địa phương căn cứ hướng dẫn của Bộ Công an tổ
+                # chức rà soát …" (02_tb-624): an aside with no commas.
+                resume = self._after_bare_aside(i, te)
+                if resume is not None:
+                    rules.append("description.aside_after_subject")
+                    i = resume
+                    continue
             if role in ("subject", "assigned") and leads and self._is_name(i):
                 # Appositions after a subject: "… các tỉnh: Đắk Lắk, Khánh Hòa",
                 # a person's name after a post.
@@ -545,6 +570,30 @@ class ClauseReader:
         word = "".join(self.keys[word_start:word_end])
         return word in squashed("requests_to_anyone") or self.doc[nxt].text[:1].isupper()
 
+    def _duty_ahead(self, floor: int, te: int) -> Trigger | None:
+        """A duty frame ("có trách nhiệm") that only the subject precedes: no
+        known body, no other frame word, no opening adverbial before it."""
+        if floor >= te or self._opens_adverbial(floor) or self.enumerator_end(floor) > floor:
+            return None
+        if self.doc[floor].tag_ in ("A", "R"):
+            return None  # "Quyết liệt trong chỉ đạo, … chịu trách nhiệm đến cùng": a manner
+        for k in range(floor, min(te, floor + 2 * _MAX_NOUN_PHRASE)):
+            if k in self.mention_at or self.doc[k].text in ";:":
+                return None
+            trig = self.trigger_of(k, ("ASSIGN", "LEAD", "MODAL", "SUPPORT", "PAST", "LABEL_TASK"))
+            if trig is None:
+                continue
+            name = "".join(self.keys[trig.token_start : trig.token_end])
+            if k > floor and trig.label == "LEAD" and name in squashed("duty_frames"):
+                # "Quyết liệt trong chỉ đạo, điều hành, chịu trách nhiệm …": a
+                # preposition before a verb makes the opening a manner.
+                manner = any(
+                    self.doc[m].tag_ == "E" and self.is_verb(m + 1) for m in range(floor, k - 1)
+                )
+                return None if manner else trig
+            return None
+        return None
+
     def _opens_adverbial(self, floor: int) -> bool:
         return phrases("adverbial_openers").longest_at(self.keys, floor) > floor
 
@@ -582,7 +631,9 @@ class ClauseReader:
             # a capitalised word is a body the gazetteer does not know.
             return False
         before = [k for k in range(ts, i) if not (self.doc[k].is_space or self.doc[k].is_punct)]
-        return not before or bool(leads and leads[-1].token_end == i)
+        # "Do vậy, đề nghị …": an opening connective and its comma.
+        after_comma = i > ts and self.doc[i - 1].text == ","
+        return not before or after_comma or bool(leads and leads[-1].token_end == i)
 
     def _opens_verb_series(self, i: int, te: int) -> bool:
         return (
@@ -767,8 +818,29 @@ class ClauseReader:
             self._agent_tokens = covered
         return k in self._agent_tokens
 
+    def _after_bare_aside(self, i: int, te: int) -> int | None:
+        """Where the predicate starts after an aside opener and its noun
+        phrase (the first word after the opener is the phrase's, whatever the
+        tagger read it as), or None when no verb or frame word follows."""
+        k = phrases("aside_openers").longest_at(self.keys, i) + 1
+        while k < te:
+            if k in self.mention_at:
+                k = self.mention_at[k].token_end
+                continue
+            if self.is_verb(k) or self.labels_of(k) & _PREDICATE_LABELS:
+                return k
+            if not (self._in_noun_phrase(k) or self.labels_of(k) & {"LABEL_TASK"}):
+                return None
+            k += 1
+        return None
+
+    def _opens_aside(self, k: int) -> bool:
+        return phrases("aside_openers").longest_at(self.keys, k) > k
+
     def _in_noun_phrase(self, k: int) -> bool:
         token = self.doc[k]
+        if self._opens_aside(k):
+            return False
         if self._in_agent_noun(k):
             return True
         if token.is_space or token.text == "|":
@@ -861,7 +933,8 @@ class ClauseReader:
             k += 1
         if k >= te or k == i:
             return None
-        if not (self.is_verb(k) or self.labels_of(k) & {"LEAD", "MODAL", "SUPPORT"}):
+        predicate = self.is_verb(k) or self.labels_of(k) & {"LEAD", "MODAL", "SUPPORT"}
+        if not predicate and not self._opens_aside(k):
             return None
         if self.doc[i].tag_ not in _NOUN_TAGS | {"L"} and not self.doc[i].text[:1].isupper():
             return None

@@ -315,6 +315,9 @@ class _BodyScanner:
 
     def scan_body(self, i: int) -> tuple[int, str, str | None]:
         """(end, kind, head) of a body starting at token ``i``; end == i if none."""
+        if i >= self.n:
+            # A post that ends the text ("KT. BỘ TRƯỞNG, CHỦ NHIỆM").
+            return i, "", None
         gaz = self.gaz
         k = self._at(gaz.honorifics, i)
         if k > i:

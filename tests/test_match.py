@@ -331,3 +331,15 @@ def test_match_stores_spans_on_doc() -> None:
 )
 def test_match_no_body_in_plain_action(text: str) -> None:
     assert _match(text).bodies == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "KT. BỘ TRƯỞNG, CHỦ NHIỆM",  # a signature line that ends on a post
+        "Chủ tịch",
+        "Giám đốc",
+    ],
+)
+def test_match_post_at_the_end_of_the_text_is_no_error(text: str) -> None:
+    assert isinstance(match(tokenise(text)).bodies, list)
