@@ -25,6 +25,7 @@ the draft keeps the ids of the rules behind its fields as ``evidence``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
@@ -47,6 +48,8 @@ from pipeline.tables import Cell, is_header, read_table, split_row
 __all__ = ["BodyRef", "Draft", "Firing", "Phrase", "assemble", "resolve"]
 
 _SENTENCE_ENDS = (".", ":", ";", "…", '."', ".”")
+# List markers of unnumbered items (an addressee list is written with them).
+_BULLETS = ("-", "+", "•", "–")
 # Flags that say where a draft's text came from, in the order they are shown.
 _MARK_ORDER = ("from_table", "from_heading", "from_label")
 
@@ -172,6 +175,7 @@ class _Walker(ClauseReader):
         self.carry_leads: Leads = []
         self.last_header: list[Cell] | None = None
         self.tails = self._tail_regions()
+        self.addressees = self._addressee_regions()
         self.has_children = self._headings()
         self.body_start = self._body_start()
 
@@ -179,7 +183,7 @@ class _Walker(ClauseReader):
         return resolve(draft, self.ranker)
 
     def in_tail(self, p: Paragraph) -> bool:
-        return any(a <= p.start < b for a, b in self.tails)
+        return any(a <= p.start < b for a, b in self.tails + self.addressees)
 
     def _headings(self) -> set[int]:
         """Paragraphs that head others: a marked item below them, or plain
@@ -267,6 +271,9 @@ class _Walker(ClauseReader):
         label_block: list[Paragraph] = []
         table: list[Paragraph] = []
         for p in self.paragraphs:
+            if any(a <= p.start < b for a, b in self.addressees):
+                self.fire("skip.addressees", p.start, p.end)
+                continue
             if self.in_tail(p):
                 self.fire("skip.tail_block", p.start, p.end)
                 continue
@@ -419,6 +426,25 @@ class _Walker(ClauseReader):
             regions.append((start, len(self.text)))
         return regions
 
+    def _addressee_regions(self) -> list[tuple[int, int]]:
+        """ "Kính gửi: - Bộ …; - …" and "Đồng kính gửi: …": the list of whom a
+        letter goes to holds no task ("(để báo cáo)" is not an order)."""
+        opener = re.compile(structure()["metadata"]["addressee_line"])
+        regions: list[tuple[int, int]] = []
+        start: int | None = None
+        for p in self.paragraphs:
+            text = self.text[p.start : p.end].strip()
+            if start is not None and p.marker in _BULLETS:
+                continue
+            if start is not None:
+                regions.append((start, p.start))
+                start = None
+            if opener.match(text):
+                start = p.start
+        if start is not None:
+            regions.append((start, len(self.text)))
+        return regions
+
     def _restarts(self, text: str) -> bool:
         words = structure()
         lowered = text.lower()
@@ -444,9 +470,17 @@ class _Walker(ClauseReader):
             return "skip.capital_title"
         if p.index < self.body_start:
             return "skip.before_body"
-        if p.marker is None and starts_with_any(text, "non_task_openers"):
+        if p.marker is None and (
+            starts_with_any(text, "non_task_openers") or self._states_basis(p)
+        ):
             return "skip.non_task_opener"
         return None
+
+    def _states_basis(self, p: Paragraph) -> bool:
+        """ "Thực hiện Kế hoạch số …, …": the legal basis, not an order."""
+        ts, te = self.token_range(p.content_start, p.end)
+        opener = phrases("basis_openers").longest_at(self.keys, ts)
+        return opener > ts and phrases("basis_objects").longest_at(self.keys, opener) > opener
 
     def _body_start(self) -> int:
         """Index of the first paragraph that ends like a sentence. The lines

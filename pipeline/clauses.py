@@ -409,10 +409,13 @@ class ClauseReader:
             labels = self.labels_of(i)
             trig = self.trigger_of(i, ("ASSIGN", "LEAD", "MODAL", "SUPPORT", "PAST", "EDGE"))
             if "PAST" in labels and role != "assigned":
-                if self.is_verb(i) and self._skip_joiners(trig.token_end, te) in self.mention_at:
-                    # "…; sớm báo cáo cấp có thẩm quyền …", "kịp thời báo cáo
-                    # Bộ Chính trị …" (07_tb, 11_kl): reporting to a body is
-                    # an action; "theo báo cáo của …" is the narrative use.
+                if self.is_verb(i) and (
+                    self._skip_joiners(trig.token_end, te) in self.mention_at
+                    or self._reports(trig)
+                ):
+                    # "…; sớm báo cáo cấp có thẩm quyền …", "Định kỳ báo cáo
+                    # kết quả …" (07_tb, 22_kh): reporting is an action; "theo
+                    # báo cáo của …" is the narrative use.
                     rules.append("description.report_to_body")
                     return done(i)
                 return done(None, narrative=True)
@@ -525,14 +528,19 @@ class ClauseReader:
                 i += 1
                 continue
             if role == "subject" and not leads and self._opens_adverbial(floor):
-                # "Để tiếp tục tháo gỡ …, tỉnh Đắk Lắk cần tiếp tục thực hiện …":
-                # an opening purpose or condition, then the subject after a comma.
+                # "Để tiếp tục tháo gỡ …, tỉnh Đắk Lắk cần tiếp tục thực hiện …",
+                # "Để bảo đảm tiến độ, đề nghị các Bộ …": an opening purpose or
+                # condition, then the subject or the request after a comma.
                 later = self._subject_after_comma(i, te)
-                if later is not None:
+                if isinstance(later, Mention):
                     leads.append(later)
                     lead_rule = "lead.subject_noun_phrase"
                     rules.append("description.opening_adverbial")
                     i = later.token_end
+                    continue
+                if later is not None:
+                    rules.append("description.opening_adverbial")
+                    i = later
                     continue
             return done(i)
         return done(None)
@@ -597,12 +605,15 @@ class ClauseReader:
     def _opens_adverbial(self, floor: int) -> bool:
         return phrases("adverbial_openers").longest_at(self.keys, floor) > floor
 
-    def _subject_after_comma(self, i: int, te: int) -> Mention | None:
-        """A subject the gazetteer does not know, after a comma later in the
-        clause and right before its frame word."""
+    def _subject_after_comma(self, i: int, te: int) -> Mention | int | None:
+        """After an opening adverbial: a subject the gazetteer does not know,
+        after a comma and right before its frame word; or the index of a
+        request word right after a comma."""
         for k in range(i + 1, te):
             if self.doc[k].text in ";:":
                 return None
+            if self.doc[k - 1].text == "," and "ASSIGN" in self.labels_of(k):
+                return k
             frame_word = self.trigger_of(k, ("LEAD", "MODAL"))
             if frame_word is None or self._passive_after(frame_word.token_end):
                 continue
@@ -611,6 +622,16 @@ class ClauseReader:
             if subject is not None and self.doc[subject.token_start - 1].text == ",":
                 return subject
         return None
+
+    def _reports(self, trig: Trigger) -> bool:
+        """ "báo cáo" as a verb: not after "theo", "nghe" … nor before "của" …"""
+        word = "".join(self.keys[trig.token_start : trig.token_end])
+        if word not in squashed("report_words"):
+            return False
+        before = trig.token_start - 1
+        if before >= 0 and self.keys[before] in squashed("report_noun_before"):
+            return False
+        return phrases("report_noun_after").longest_at(self.keys, trig.token_end) == trig.token_end
 
     def _passive_after(self, k: int) -> bool:
         return k < len(self.doc) and self.keys[k] in squashed("passive_markers")

@@ -46,7 +46,9 @@ def _config() -> dict:
         "typed_number": re.compile(
             rf"(?i:{types})\s+(?:(?i:số)\s*)?(?P<number>\d+[\w.]*(?:[-/][\wĐđ&.]+)+)"
         ),
-        "citation_openers": [o.lower() for o in structure["non_task_openers"]],
+        "citation_openers": [
+            o.lower() for o in [*structure["non_task_openers"], *structure["basis_openers"]]
+        ],
         "citation_words": meta["citation_words"],
         "place_date": re.compile(meta["place_date"], re.MULTILINE),
         "date_after_number": re.compile(meta["date_after_number"], re.IGNORECASE),
