@@ -555,7 +555,7 @@ class _Walker(ClauseReader):
                     own
                     and frame.action is not None
                     and not frame.framed
-                    and "STATIVE" in self.labels_of(frame.action)
+                    and self.is_stative(frame.action, te)
                     and self.count_end(frame.action, te) is None
                 ):
                     # "UBND tỉnh ban hành kế hoạch như sau:": the issuer
@@ -828,7 +828,7 @@ class _Walker(ClauseReader):
     ) -> str | None:
         """The rule by which a clause with an action is a task, or None (the
         rule that refused it is in the trace)."""
-        stative = "STATIVE" in self.labels_of(action)
+        stative = self.is_stative(action, te)
         if own and (framed or (self.is_verb(action) and not stative)):
             return "description.named_body"
         refusal = None

@@ -511,6 +511,15 @@ class ClauseReader:
                     rules.append("description.aside_after_subject")
                     i = resume
                     continue
+            if role == "subject" and leads and "STATIVE_WEAK" in self.labels_of(i):
+                # "Các sở, ngành, các địa phương có thực hiện các Chương trình …
+                # chủ trì, phối hợp với …" (36_ct): "có …" qualifies the subject
+                # when its frame word follows.
+                later = self._frame_word_ahead(i, te)
+                if later is not None:
+                    rules.append("description.aside_after_subject")
+                    i = later
+                    continue
             if role == "subject" and leads and self._opens_aside(i):
                 # "Các bộ, ngành, địa phương căn cứ hướng dẫn của Bộ Công an tổ
                 # chức rà soát …" (02_tb-624): an aside with no commas.
@@ -632,6 +641,31 @@ class ClauseReader:
         if before >= 0 and self.keys[before] in squashed("report_noun_before"):
             return False
         return phrases("report_noun_after").longest_at(self.keys, trig.token_end) == trig.token_end
+
+    def is_stative(self, action: int, te: int) -> bool:
+        """Whether the action describes rather than orders: a stative verb,
+        or a weak one ("ban hành", "có") before a document type ("ban hành Kế
+        hoạch", "có Công điện") or in a clause that announces a list."""
+        labels = self.labels_of(action)
+        if "STATIVE" in labels:
+            return True
+        if "STATIVE_WEAK" not in labels:
+            return False
+        verb = self.trigger_of(action, ("STATIVE_WEAK",))
+        if verb.token_end < te and self._skip_joiners(verb.token_end, te) in self.mention_at:
+            # "Tại điểm cầu Trụ sở Chính phủ có Phó Thủ tướng …": who is there.
+            return True
+        if phrases("describing_objects").longest_at(self.keys, verb.token_end) > verb.token_end:
+            return True
+        if self.doc[verb.token_end].text[:1].isupper() if verb.token_end < te else False:
+            typed = normalise_string(self.doc[verb.token_end].text).lower()
+            if any(typed.startswith(word) for word in structure()["doc_types"]):
+                return True
+        tail = self.text[self.doc[action].idx : self.span_of(action, te)[1]].rstrip()
+        closers = phrases("list_closers")
+        return tail.endswith(":") or any(
+            closers.longest_at(self.keys, k) > k for k in range(verb.token_end, te)
+        )
 
     def _passive_after(self, k: int) -> bool:
         return k < len(self.doc) and self.keys[k] in squashed("passive_markers")
@@ -853,6 +887,18 @@ class ClauseReader:
             if not (self._in_noun_phrase(k) or self.labels_of(k) & {"LABEL_TASK"}):
                 return None
             k += 1
+        return None
+
+    def _frame_word_ahead(self, i: int, te: int) -> int | None:
+        """A lead frame word ("chủ trì") after "có …" that qualifies the
+        subject; none where "có" counts tasks ("có 3 nhóm nhiệm vụ cần …")."""
+        if self.count_end(i, te) is not None:
+            return None
+        for k in range(i + 1, min(te, i + 2 * _MAX_NOUN_PHRASE)):
+            if self.doc[k].text in ";:" or k in self.mention_at:
+                return None
+            if "LEAD" in self.labels_of(k):
+                return k
         return None
 
     def _opens_aside(self, k: int) -> bool:
