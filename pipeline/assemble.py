@@ -454,6 +454,19 @@ class _Walker(ClauseReader):
             return True
         return any(lowered.startswith(h.lower()) for h in words["metadata"]["header_end"])
 
+    def _introducing(
+        self, context: Candidate[Leads] | None, own: Leads, new: list[Draft]
+    ) -> Candidate[Leads]:
+        """The bodies that introduce what follows. Bodies listed across ";"
+        with no order between them ("1. Thủ trưởng các sở, ban, ngành tỉnh;
+        Chủ tịch UBND các xã, phường", ct_012) introduce together."""
+        listed = (
+            context.value
+            if context is not None and not new and context.rule == "lead.introducer"
+            else []
+        )
+        return Candidate(known("lead.introducer"), listed + own)
+
     def _formality(self, p: Paragraph) -> str | None:
         """The rule by which a paragraph is no order at all, or None."""
         text = self.content(p).strip()
@@ -601,7 +614,7 @@ class _Walker(ClauseReader):
                     deadlines = [d for d in deadlines if d.start >= frame.leads[0].start]
                 if action is None:
                     if own:
-                        context_leads = Candidate(known("lead.introducer"), own)
+                        context_leads = self._introducing(context_leads, own, new)
                         self.remember(own)
                     if deadlines and content.endswith(":"):
                         group_deadline = Candidate(known("deadline.intro_line_group"), deadlines[0])
@@ -646,13 +659,18 @@ class _Walker(ClauseReader):
                     content,
                 )
                 if accepted is None:
+                    if own and is_heading and not new:
+                        # A heading's bodies with a word after them that is no
+                        # order ("1. Thủ trưởng các sở, ban, ngành tỉnh; …").
+                        context_leads = self._introducing(context_leads, own, new)
                     continue
                 described = self.description(action, te, deadlines)
                 if described is None:
                     continue
                 span, cut_rules = described
                 stated = [d for d in deadlines if not self._is_immediate(d)]
-                if new and deadlines and self._only_completion(span):
+                same_sentence = bool(new) and new[-1].sentence == (sentence.start, sentence.end)
+                if same_sentence and deadlines and self._only_completion(span):
                     # "…; hoàn thành trước ngày 10 tháng 12 năm 2025": the
                     # date of the task before, not a task of its own.
                     previous = new[-1]
@@ -675,6 +693,7 @@ class _Walker(ClauseReader):
                     )
                 if (
                     stated
+                    and clause.rule is None
                     and clause_deadline is not None
                     and clause_deadline.end <= span[0]
                     and sentence_deadline is None
@@ -733,6 +752,7 @@ class _Walker(ClauseReader):
                 if (
                     last.sentence == (p.sentences[-1].start, p.sentences[-1].end)
                     and last.deadline is not None
+                    and not self._is_immediate(last.deadline)
                     and "inherited_deadline" not in last.flags
                 ):
                     group_deadline = Candidate(known("deadline.intro_task_group"), last.deadline)
@@ -885,13 +905,26 @@ class _Walker(ClauseReader):
         return []
 
     def _heading_bodies(self, p: Paragraph) -> list[Mention]:
+        """The bodies of a heading that is only a list of bodies ("Bộ Công
+        an:", "Thủ trưởng các sở, ban, ngành; Chủ tịch UBND các xã:"); a
+        line that says more ("Thủ tướng Chính phủ đã ban hành Chỉ thị …, Bộ
+        … yêu cầu:") names its bodies for other reasons."""
         ts, te = self.token_range(p.content_start, p.end)
-        mentions = [self.mention_at[i] for i in range(ts, te) if i in self.mention_at]
-        return (
-            [m for m in mentions if m.kind != "backref"][:4]
-            if mentions and ts in self.mention_at
-            else []
-        )
+        if ts not in self.mention_at:
+            return []
+        mentions: list[Mention] = []
+        i = ts
+        while i < te:
+            if i in self.mention_at:
+                mentions.append(self.mention_at[i])
+                i = self.mention_at[i].token_end
+            elif self.doc[i].is_space or self.doc[i].is_punct or self.keys[i] in squashed(
+                "list_joiners"
+            ):
+                i += 1
+            else:
+                return []
+        return [m for m in mentions if m.kind != "backref"]
 
     def _responsibility_bodies(self, p: Paragraph) -> list[Mention]:
         """ "Trách nhiệm của Sở Nội vụ", "3. Trách nhiệm của văn thư": the
