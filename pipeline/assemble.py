@@ -176,6 +176,7 @@ class _Walker(ClauseReader):
         self.last_header: list[Cell] | None = None
         self.tails = self._tail_regions()
         self.addressees = self._addressee_regions()
+        self.notice_addressee = self._notice_addressee()
         self.has_children = self._headings()
         self.body_start = self._body_start()
 
@@ -332,6 +333,15 @@ class _Walker(ClauseReader):
             self.apply_labels(label_block, pending)
         if table:
             self.table_tasks(table)
+        if self.notice_addressee:
+            for draft in self.drafts:
+                if not draft.lead_candidates:
+                    # "… thông báo để Ủy ban nhân dân tỉnh Phú Thọ … biết, thực
+                    # hiện": the orders that name nobody are the addressee's.
+                    draft.lead_candidates.append(
+                        Candidate(known("lead.notice_addressee"), self.notice_addressee)
+                    )
+                    self.settle(draft)
         # A verb-led item that never met a body is a statement of content
         # ("Đánh giá những kết quả …" under "Nội dung kế hoạch"), not an order.
         kept = []
@@ -425,6 +435,23 @@ class _Walker(ClauseReader):
         if start is not None:
             regions.append((start, len(self.text)))
         return regions
+
+    def _notice_addressee(self) -> Leads:
+        """The first body after "thông báo để" in a notice's closing line."""
+        openers = phrases("notice_addressee_openers")
+        for p in reversed(self.paragraphs):
+            ts, te = self.token_range(p.start, p.end)
+            for k in range(ts, te):
+                end = openers.longest_at(self.keys, k)
+                if end == k:
+                    continue
+                while end < te and end not in self.mention_at and self.doc[end].is_space:
+                    end += 1
+                mention = self.mention_at.get(end)
+                if mention is not None and mention.kind in ("body", "post"):
+                    return [BodyRef(mention)]
+                return []
+        return []
 
     def _addressee_regions(self) -> list[tuple[int, int]]:
         """ "Kính gửi: - Bộ …; - …" and "Đồng kính gửi: …": the list of whom a
