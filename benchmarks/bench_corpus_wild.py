@@ -5,8 +5,10 @@ official documents of every kind, most holding tasks, some not) and reports:
 documents read; errors (must be 0), each with its file and a one-line
 reason; documents with at least one record; task-bearing documents with no
 record; records; records without a lead (count and share) and without a
-deadline; words/s and documents/s; the five slowest documents; and, per type
-of ``SOURCES.tsv``, documents, records and records without a lead.
+deadline; words/s and documents/s, and words per CPU second (processor
+time, which other jobs on a shared machine do not inflate); the five slowest
+documents; and, per type of ``SOURCES.tsv``, documents, records and records
+without a lead.
 
 ``--workers 1`` runs ``extract()`` and ``to_dict()`` in this process, one
 document after another, models loaded before timing; seconds are the sum
@@ -20,14 +22,14 @@ Task-bearing: a document whose text, outside its header, holds an
 ``ASSIGN``, ``LEAD`` or ``LABEL_LEAD`` trigger of
 ``pipeline/resources/triggers.jsonl`` as the pipeline's own matcher finds
 it (``tokenise`` + ``match``, on word boundaries, so ``giao`` inside
-``giao thông`` does not count). The header is the title block, every
+``giao thông`` does not count). The header is the title block (every
 paragraph before the first that carries a list marker, is a table row or
-ends like a sentence (``.``, ``:``, ``;``), and any paragraph opening with
+ends like a sentence: ``.``, ``:``, ``;``) and any paragraph opening with
 one of ``structure.yaml``'s ``non_task_openers`` (legal basis such as
 ``Theo đề nghị của …``, addressees, closing lines). The other ``LABEL_*``
 words (``thời hạn``, ``nội dung``, ``kết quả``) are ordinary nouns outside a
-label line, so they do not count. The definition over-counts on purpose: a
-Quyết định whose only trigger is its enforcement clause holds no task by
+label line, so they do not count. The definition over-counts: a Quyết
+định whose only trigger is its enforcement clause holds no task by
 ``annotations/PROTOCOL.md``, so the list is for review, not a failure.
 
 Documents of the sealed test part (``annotations/draw.tsv``) are run like
@@ -43,6 +45,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -85,6 +88,8 @@ class Document:
 class Run:
     documents: list[Document]
     seconds: float
+    # Processor time, which other jobs on the machine do not inflate.
+    cpu_seconds: float
     engine: str
     command: list[str] = field(default_factory=list)
 
@@ -126,6 +131,7 @@ def run_library(paths: list[Path], sealed: frozenset[str]) -> Run:
         # First-use caches (gazetteer, trigger ruler, grammars) out of the timing.
         extract(paths[0])
     documents = []
+    cpu_started = time.process_time()
     for path in paths:
         document = Document(path)
         begun = time.perf_counter()
@@ -138,7 +144,14 @@ def run_library(paths: list[Path], sealed: frozenset[str]) -> Run:
         document.seconds = time.perf_counter() - begun
         documents.append(document)
     total = sum(d.seconds or 0.0 for d in documents)
-    return Run(documents, total, "extract() in one process, models loaded before timing")
+    cpu = time.process_time() - cpu_started
+    return Run(documents, total, cpu, "extract() in one process, models loaded before timing")
+
+
+def _children_cpu() -> float:
+    # Includes the batch's workers: the batch waits for them before exiting.
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def run_batch(paths: list[Path], workers: int, sealed: frozenset[str]) -> Run:
@@ -161,10 +174,12 @@ def run_batch(paths: list[Path], workers: int, sealed: frozenset[str]) -> Run:
         environment["PYTHONPATH"] = os.pathsep.join(
             p for p in (str(ROOT), environment.get("PYTHONPATH")) if p
         )
+        cpu_before = _children_cpu()
         started = time.perf_counter()
         finished = subprocess.run(command, capture_output=True, text=True, env=environment,
                                   check=False)
         seconds = time.perf_counter() - started
+        cpu = _children_cpu() - cpu_before
         written = out if out.exists() else out.with_name(out.name + ".partial")
         lines = written.read_text(encoding="utf-8").splitlines() if written.exists() else []
     for line in lines:
@@ -191,7 +206,8 @@ def run_batch(paths: list[Path], workers: int, sealed: frozenset[str]) -> Run:
         except Exception:  # noqa: BLE001 - already reported by the batch
             pass
     shown = ["vntasks", *command[1:2], "DIR", "-o", "out.jsonl", *command[5:]]
-    return Run(list(documents.values()), seconds, "vntasks extract, whole process timed", shown)
+    return Run(list(documents.values()), seconds, cpu, "vntasks extract, whole process timed",
+               shown)
 
 
 def is_task_bearing(text: str) -> bool:
@@ -274,6 +290,8 @@ def summarise(run: Run, types: dict[str, str], workers: int) -> dict[str, Any]:
         "seconds": run.seconds,
         "words_per_second": words / run.seconds if run.seconds else 0.0,
         "documents_per_second": len(documents) / run.seconds if run.seconds else 0.0,
+        "cpu_seconds": run.cpu_seconds,
+        "words_per_cpu_second": words / run.cpu_seconds if run.cpu_seconds else 0.0,
         "slowest": [
             {"file": d.name, "seconds": d.seconds, "bytes": d.path.stat().st_size,
              "words": d.words}
@@ -305,6 +323,9 @@ def report(summary: dict[str, Any]) -> None:
     print(f"words: {summary['words']:,} in {summary['seconds']:.1f} s: "
           f"{summary['words_per_second']:,.0f} words/s, "
           f"{summary['documents_per_second']:.2f} documents/s")
+    print(f"processor time: {summary['cpu_seconds']:.1f} s, "
+          f"{summary['words_per_cpu_second']:,.0f} words per CPU second "
+          "(the wall-clock figures also depend on what else the machine runs)")
     if summary["slowest"]:
         print("slowest documents:")
         for row in summary["slowest"]:
