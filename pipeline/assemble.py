@@ -510,11 +510,21 @@ class _Walker(ClauseReader):
             return "skip.capital_title"
         if p.index < self.body_start:
             return "skip.before_body"
+        if p.marker is None and self._is_byline(p, text):
+            return "skip.byline"
         if p.marker is None and (
             starts_with_any(text, "non_task_openers") or self._states_basis(p)
         ):
             return "skip.non_task_opener"
         return None
+
+    def _is_byline(self, p: Paragraph, text: str) -> bool:
+        """ "Theo TTXVN", "Nguồn: …": short, opening with a source word, no verb."""
+        if len(text.split()) > structure()["byline_max_words"]:
+            return False
+        ts, te = self.token_range(p.content_start, p.end)
+        opener = phrases("byline_openers").longest_at(self.keys, ts)
+        return opener > ts and not any(self.is_verb(k) for k in range(opener, te))
 
     def _states_basis(self, p: Paragraph) -> bool:
         """ "Thực hiện Kế hoạch số …, …": the legal basis, not an order."""

@@ -309,11 +309,15 @@ class ClauseReader:
         return None
 
     def enumerator_end(self, i: int) -> int:
-        """End of an inline list number at token ``i`` ("(1)", "(ii)", "a)"), or ``i``."""
+        """End of an inline list number at token ``i`` ("(1)", "(ii)", "a)",
+        "thứ nhất,"), or ``i``."""
         match = _ENUMERATOR.match(self.text, self.doc[i].idx)
-        if match is None:
-            return i
-        return self.token_range(match.end(), match.end())[0]
+        if match is not None:
+            return self.token_range(match.end(), match.end())[0]
+        ordinal = phrases("ordinal_enumerators").longest_at(self.keys, i)
+        if ordinal > i and ordinal < len(self.doc) and self.doc[ordinal].text in ",:":
+            return ordinal + 1
+        return i
 
     def _opens_clause(self, i: int) -> bool:
         if i >= len(self.doc):
@@ -719,7 +723,12 @@ class ClauseReader:
                     # a body right after a verb is its object.
                     return False
                 k = self._skip_joiners(self.mention_at[j].token_end, te)
-                if self.labels_of(k) & {"ASSIGN", "LEAD", "MODAL", "SUPPORT", "EDGE"}:
+                phrase = self.deadline_at(k) if k < te else None
+                if phrase is not None:
+                    # "Theo đó, các bộ khẩn trương rà soát …": a deadline or
+                    # manner word between the subject and its verb.
+                    k = self._skip_joiners(self.token_range(phrase.end, phrase.end)[0], te)
+                if k < te and self.labels_of(k) & {"ASSIGN", "LEAD", "MODAL", "SUPPORT", "EDGE"}:
                     return True
                 # "Trên cơ sở tài liệu do Trung ương biên soạn, các cơ quan,
                 # đơn vị tổ chức tuyên truyền …": a subject after a comma.

@@ -257,6 +257,10 @@ class _BodyScanner:
                 return k
             if nxt.text != "," and _is_cap(after):
                 return k
+            if nxt.text == "," and _is_cap(after) and not self._is_trigger(k + 1):
+                # "Vụ Khoa học công nghệ, Đào tạo và Môi trường": the name goes
+                # on after the comma with its next capitalised part.
+                return k
         return j
 
     def _name(self, i: int, started: bool = False) -> int:
@@ -274,6 +278,12 @@ class _BodyScanner:
                 if k > j:
                     j = k
                     continue
+            first, _, rest = token.text.partition(" ")
+            if (j > i or started) and first in self.gaz.connectors and rest[:1].isupper():
+                # underthesea may glue the connector to the next part of a
+                # name ("và Môi trường" in "… Đào tạo và Môi trường").
+                j += 1
+                continue
             if (j > i or started) and token.text in self.gaz.connectors and j + 1 < self.n:
                 nxt = j + 1
                 if self.doc[nxt].is_space:

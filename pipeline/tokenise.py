@@ -24,6 +24,8 @@ from pipeline.resources import load_jsonl, load_yaml
 TOKENIZER_NAME = "vntasks.underthesea_tokenizer.v1"
 _LINE = re.compile(r"[^\n]+")
 _MAX_CHARACTERS = 50_000_000
+# Tables are read as rows of cells joined by " | " (pipeline/read).
+_CELL_SEPARATORS = frozenset({"|"})
 
 
 class TokenizationError(RuntimeError):
@@ -120,7 +122,9 @@ def _segment_line(line: str) -> list[str]:
     words: list[str] = []
     previous_protected = False
     for tag, token in zip(tags, tokens, strict=True):
-        is_protected = token.lower() in protected
+        # The cell separator of tables read as text never joins a word ("Sở Nội
+        # vụ | Quý II/2026" gave "| Quý").
+        is_protected = token.lower() in protected or token in _CELL_SEPARATORS
         if tag == "I-W" and words and not is_protected and not previous_protected:
             words[-1] = words[-1] + " " + token
         else:

@@ -167,3 +167,14 @@ def test_tokenise_offsets_are_into_original() -> None:
     doc = tokenise(text)
     for token in doc:
         assert text[token.idx : token.idx + len(token.text)] == token.text
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "1 | Tập huấn cán bộ | Sở Nội vụ | Quý II/2026",  # "| Quý" was one word
+        "2 | Rà soát | Sở Tư pháp | Quý I/2026",
+    ],
+)
+def test_tokenise_cell_separator_is_a_word_of_its_own(row: str) -> None:
+    assert [t.text for t in tokenise(row) if "|" in t.text] == ["|"] * row.count("|")
