@@ -38,6 +38,7 @@ _B = r"(?<![^\W_])"
 _E = r"(?![^\W_])"
 _FLAGS = re.IGNORECASE
 _WORD = re.compile(r"[^\W_]+")
+_BARE_YEAR = re.compile(r"(?:19|20)\d\d")
 
 # Kinds whose value carries a date; they outrank undated readings when a
 # phrase holds several.
@@ -1564,6 +1565,10 @@ def _parse_cached(phrase: str, issued: date | None) -> DeadlineValue:
     if quick is not None:
         return quick
     atoms = [a for a in _scan(view, issued, phrase_mode=True) if a.name not in ("yearly_tail",)]
+    if not atoms and _BARE_YEAR.fullmatch(view):
+        # A year alone is a whole phrase only in a table's deadline cell or a
+        # label's value ("Thời gian | 2026"): the year as a period.
+        return _parse_cached(f"{load_yaml(RESOURCE)['words']['year'][0]} {view}", issued)
     if not atoms:
         return DeadlineValue("unresolved", warnings=(f"no deadline expression in {phrase!r}",))
     best = min(atoms, key=lambda a: (_KIND_RANK[a.value.kind], a.start))
