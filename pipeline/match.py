@@ -311,11 +311,36 @@ class _BodyScanner:
         for _ in range(3):
             k = self._at(self.gaz.suffixes, j)
             if k == j:
-                k = self._at(self.gaz.localities, j)
+                k = self._locality_list(j)
             if k == j:
                 return j
             j = self._name(k)
         return j
+
+    def _locality_list(self, j: int) -> int:
+        """Localities after a name, one or several ("UBND các huyện, thị xã",
+        "UBND xã, phường, đặc khu"): a locality, then more single lower-case
+        ones joined by "," or "và"; anything else ("… và các sở, ngành", "…,
+        các cấp") ends the list."""
+        if j >= self.n:
+            return j
+        end = self._at(self.gaz.localities, j)
+        if end == j and self.keys[j] in self.gaz.group_openers.full and j + 1 < self.n:
+            # "các huyện": a plural opener before a listed locality.
+            end = self._at(self.gaz.localities, j + 1)
+            if end == j + 1:
+                return j
+        if end == j:
+            return j
+        while end + 1 < self.n and self.doc[end].text in self.gaz.group_joiners:
+            nxt = end + 1
+            more = self._at(self.gaz.localities, nxt)
+            if more == nxt or self.doc[nxt].text[:1].isupper() or more - nxt > 1:
+                break
+            if self.keys[nxt] in self.gaz.group_openers.full:
+                break
+            end = more
+        return end
 
     def _merged_head(self, i: int) -> bool:
         # underthesea may return "Bộ Nông nghiệp và Môi trường" as one word.

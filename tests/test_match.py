@@ -130,12 +130,11 @@ BODIES = [
         marks=_xfail("gives 'các sở, ban, ngành' without 'Thành phố' and cuts "
                      "'Đài Phát thanh và Truyền hình Thành phố' to 'Đài Phát thanh'"),
     ),
-    pytest.param(
-        "Ủy ban nhân dân xã, phường, đặc khu tổ chức thực hiện",
-        [("Ủy ban nhân dân xã, phường, đặc khu", "body")],
-        marks=_xfail("stops at 'Ủy ban nhân dân xã': the locality list has "
-                     "'các xã, phường, đặc khu' but not 'xã, phường, đặc khu'"),
-    ),
+    # Localities listed one by one after a body.
+    ("Ủy ban nhân dân xã, phường, đặc khu tổ chức thực hiện",
+     [("Ủy ban nhân dân xã, phường, đặc khu", "body")]),
+    ("Ủy ban nhân dân các huyện, thị xã và các sở, ngành liên quan tổ chức thực hiện",
+     [("Ủy ban nhân dân các huyện, thị xã", "body"), ("các sở, ngành liên quan", "group")]),
     # 05_cd-227
     pytest.param(
         "2. Bộ trưởng Bộ Quốc phòng chỉ đạo Quân khu 5, Quân khu 7, các đơn vị quân đội",
