@@ -886,7 +886,13 @@ class _Walker(ClauseReader):
         """The rule by which a clause with an action is a task, or None (the
         rule that refused it is in the trace)."""
         stative = self.is_stative(action, te)
-        if own and (framed or (self.is_verb(action) and not stative)):
+        # "… Đồng Tháp quyết liệt chỉ đạo …": a manner word opens the action.
+        acts = self.is_verb(action) or (
+            self.doc[action].tag_ in ("A", "R")
+            and action + 1 < len(self.doc)
+            and self.is_verb(action + 1)
+        )
+        if own and (framed or (acts and not stative)):
             return "description.named_body"
         refusal = None
         accepted = None
@@ -903,7 +909,7 @@ class _Walker(ClauseReader):
             accepted = "description.verb_heading_item"
         elif stative and not framed:
             refusal = "skip.stative"
-        elif leads and (framed or self.is_verb(action)) and starts_clause:
+        elif leads and (framed or acts) and starts_clause:
             accepted = "description.inherited_subject_order"
         elif p.marker is not None and starts_clause and self.is_verb(action):
             accepted = "description.bare_item"

@@ -365,6 +365,18 @@ class ClauseReader:
             if moved_by == "description.inline_heading":
                 lead_rule = "lead.inline_heading"
         duty = self._duty_ahead(floor, te)
+        leading = (
+            self._leading_subject(floor, te)
+            if floor not in self.mention_at and duty is None
+            else None
+        )
+        if leading is not None:
+            # "Các chủ đầu tư, ban quản lý dự án và nhà thầu thi công khẩn
+            # trương hoàn thành …": a subject headed by a noun for people or
+            # organisations that no list holds, before its predicate.
+            leads.append(leading)
+            lead_rule = "lead.subject_noun_phrase"
+            i = leading.token_end
         if duty is not None:
             # "Lưu trữ hiện hành có trách nhiệm …", "Văn thư cơ quan, đơn vị
             # gửi văn bản có trách nhiệm …": before a duty frame, all that
@@ -531,6 +543,28 @@ class ClauseReader:
                 if resume is not None:
                     rules.append("description.aside_after_subject")
                     i = resume
+                    continue
+            if role == "subject" and leads and not self.is_verb(i):
+                extension = self._subject_extension(i, te)
+                if extension is not None:
+                    end, joined = extension
+                    if self.doc[i - 1].text == ":":
+                        # "Bộ trưởng các Bộ: Tài chính, Xây dựng, …": the list
+                        # names the members of the group already read.
+                        pass
+                    elif joined:
+                        # "Các cấp ủy đảng, chính quyền các cấp tăng cường …":
+                        # another subject that no list holds.
+                        more = self._noun_phrase(i, end, relative=True)
+                        if more is not None:
+                            leads.append(more)
+                            lead_rule = "lead.qualified_subject"
+                    else:
+                        # "Chủ tịch UBND các tỉnh, thành phố từ Quảng Trị đến
+                        # Khánh Hòa": the name goes on with its qualifier.
+                        leads[-1] = self._widened(leads[-1], end)
+                        lead_rule = "lead.qualified_subject"
+                    i = end
                     continue
             if role in ("subject", "assigned") and leads and self._is_name(i):
                 # Appositions after a subject: "… các tỉnh: Đắk Lắk, Khánh Hòa",
@@ -910,6 +944,96 @@ class ClauseReader:
                 return k
         return None
 
+    def _predicate_at(self, k: int) -> bool:
+        manner = (
+            self.doc[k].tag_ in ("A", "R") and k + 1 < len(self.doc) and self.is_verb(k + 1)
+        )
+        return (
+            self.is_verb(k)
+            or bool(self.labels_of(k) & _PREDICATE_LABELS)
+            or self.deadline_at(k) is not None
+            or manner
+        )
+
+    def _noun_phrase_end(self, i: int, te: int) -> int:
+        """Where a noun phrase from ``i`` ends: known bodies, nouns, links and
+        the qualifiers "từ … đến …"; a verb the tagger read inside a name
+        ("nhà thầu thi công khẩn trương …") stays in it when a deadline or
+        frame word follows it at once."""
+        k = i
+        while k < te and k - i <= _MAX_NOUN_PHRASE:
+            if k in self.mention_at:
+                k = self.mention_at[k].token_end
+                continue
+            if self._predicate_at(k) and self.doc[k].tag_ in ("A", "R"):
+                break  # "… Đồng Tháp quyết liệt chỉ đạo": a manner word, then the verb
+            if self._in_noun_phrase(k) or self.keys[k] in squashed("range_words"):
+                k += 1
+                continue
+            if (
+                self.is_verb(k)
+                and not self.triggers_at.get(k)
+                and k + 1 < te
+                and (
+                    self.deadline_at(k + 1) is not None
+                    or self.labels_of(k + 1) & {"LEAD", "MODAL"}
+                )
+            ):
+                k += 1
+                continue
+            break
+        return k
+
+    def _leading_subject(self, floor: int, te: int) -> Mention | None:
+        """A subject no list holds that opens the clause: a noun phrase headed
+        by a noun for people or organisations (after "các", "những" …),
+        before its predicate."""
+        head = floor
+        if self.keys[head] in squashed("noun_phrase_links"):
+            head += 1
+        if head >= te or not self._in_agent_noun(head) or "ACTION" in self.labels_of(head):
+            return None
+        end = self._noun_phrase_end(floor, te)
+        if end >= te or end == floor or not self._predicate_at(end):
+            return None
+        frame_word = self.trigger_of(end, ("LEAD",))
+        if frame_word is not None and self._duty_after_relative(floor, frame_word, te):
+            return None  # "Người được giao … có trách nhiệm …": read in the frame
+        return self._noun_phrase(floor, end, relative=True)
+
+    def _subject_extension(self, i: int, te: int) -> tuple[int, bool] | None:
+        """A subject's continuation at ``i``: another noun phrase after a
+        joiner, or a qualifier or a colon's list after the name; with where it
+        ends (at the predicate) and whether it is another subject."""
+        joined = i > 0 and self.keys[i - 1] in squashed("list_joiners")
+        if not joined:
+            link = self.keys[i] in squashed("noun_phrase_links") or self.keys[i] in squashed(
+                "range_words"
+            )
+            # "Bộ trưởng các Bộ: Tài chính, Xây dựng, …": the list after a colon.
+            listed = i > 0 and self.doc[i - 1].text == ":" and self.doc[i].text[:1].isupper()
+            if not (link or listed):
+                return None
+        start = i
+        end = self._noun_phrase_end(start, te)
+        if end == start or end >= te or not self._predicate_at(end):
+            return None
+        return end, joined
+
+    def _widened(self, mention: Mention, end: int) -> Mention:
+        char_end = self.span_of(mention.token_start, end)[1]
+        text = self.text[mention.start : char_end]
+        return Mention(
+            mention.start,
+            char_end,
+            mention.token_start,
+            end,
+            text,
+            mention.kind,
+            mention.head,
+            mention.canonical,
+        )
+
     def _opens_aside(self, k: int) -> bool:
         return phrases("aside_openers").longest_at(self.keys, k) > k
 
@@ -927,6 +1051,10 @@ class ClauseReader:
             return False
         if self.keys[k] in squashed("noun_phrase_links"):
             return True
+        if token.text[:1].isupper() and k > 0 and not self.doc[k - 1].is_space:
+            # Inside a sentence a capital starts a name, whatever the tagger
+            # read it as ("Bộ trưởng các Bộ: Tài chính, Xây dựng, …").
+            return self.doc[k - 1].text not in ".;!?"
         if self.is_verb(k):
             return False
         return token.tag_ in _NOUN_PHRASE_TAGS or token.text[:1].isupper()
