@@ -544,7 +544,10 @@ class ClauseReader:
                     rules.append("description.aside_after_subject")
                     i = resume
                     continue
-            if role == "subject" and leads and not self.is_verb(i):
+            # Only right after the last lead (or its joiner) does a phrase go
+            # on with it.
+            adjacent = leads and leads[-1].token_end in (i, i - 1)
+            if role in ("subject", "assigned") and adjacent and not self.is_verb(i):
                 extension = self._subject_extension(i, te)
                 if extension is not None:
                     end, joined = extension
@@ -967,6 +970,10 @@ class ClauseReader:
                 continue
             if self._predicate_at(k) and self.doc[k].tag_ in ("A", "R"):
                 break  # "… Đồng Tháp quyết liệt chỉ đạo": a manner word, then the verb
+            link_end = phrases("noun_phrase_links").longest_at(self.keys, k)
+            if link_end > k + 1:
+                k = link_end  # "trên địa bàn"
+                continue
             if self._in_noun_phrase(k) or self.keys[k] in squashed("range_words"):
                 k += 1
                 continue
@@ -989,6 +996,8 @@ class ClauseReader:
         by a noun for people or organisations (after "các", "những" …),
         before its predicate."""
         head = floor
+        if head >= te:
+            return None
         if self.keys[head] in squashed("noun_phrase_links"):
             head += 1
         if head >= te or not self._in_agent_noun(head) or "ACTION" in self.labels_of(head):
@@ -1007,8 +1016,12 @@ class ClauseReader:
         ends (at the predicate) and whether it is another subject."""
         joined = i > 0 and self.keys[i - 1] in squashed("list_joiners")
         if not joined:
-            link = self.keys[i] in squashed("noun_phrase_links") or self.keys[i] in squashed(
-                "range_words"
+            link = (
+                self.keys[i] in squashed("noun_phrase_links")
+                or self.keys[i] in squashed("range_words")
+                # "các tổ chức tín dụng trên địa bàn": a noun that goes on with
+                # the group's name.
+                or (self.doc[i].tag_ in _NOUN_TAGS and self.doc[i].text[:1].islower())
             )
             # "Bộ trưởng các Bộ: Tài chính, Xây dựng, …": the list after a colon.
             listed = i > 0 and self.doc[i - 1].text == ":" and self.doc[i].text[:1].isupper()
@@ -1016,8 +1029,12 @@ class ClauseReader:
                 return None
         start = i
         end = self._noun_phrase_end(start, te)
-        if end == start or end >= te or not self._predicate_at(end):
+        if end == start:
             return None
+        if end < te and not self._predicate_at(end):
+            return None
+        if end >= te and joined:
+            return None  # "…, Bộ Y tế." ends the line: nothing says it is a subject
         return end, joined
 
     def _widened(self, mention: Mention, end: int) -> Mention:

@@ -499,7 +499,14 @@ def match(doc: Doc) -> Matches:
     ]
     bodies = _BodyScanner(doc).scan()
     doc.spans[BODIES_KEY] = [doc[b.token_start : b.token_end] for b in bodies]
-    return Matches(bodies=bodies, triggers=_longest_triggers(triggers))
+    # Label phrases ("đơn vị chịu trách nhiệm:") name a field only at the start
+    # of a line; they must not hide the frame words inside them in running
+    # text ("…, đơn vị chịu trách nhiệm kiểm tra …"), so the two kinds are
+    # kept apart when overlapping matches are resolved.
+    labels = [t for t in triggers if t.label.startswith("LABEL_")]
+    others = [t for t in triggers if not t.label.startswith("LABEL_")]
+    kept = _longest_triggers(labels) + _longest_triggers(others)
+    return Matches(bodies=bodies, triggers=sorted(kept, key=lambda t: (t.token_start, t.label)))
 
 
 def _longest_triggers(triggers: list[Trigger]) -> list[Trigger]:
