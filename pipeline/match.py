@@ -222,7 +222,7 @@ class _BodyScanner:
     def _is_trigger(self, i: int) -> bool:
         return self._at(self.gaz.trigger_words, i) > i
 
-    def _lower_run(self, j: int) -> int:
+    def _lower_run(self, j: int, after_dash: bool = False) -> int:
         """Lower-case words inside a name ("Cục Thông tin cơ sở và Thông tin
         đối ngoại", "Bộ Giao thông vận tải"): up to three nouns, accepted only
         when what follows them closes or continues the name: a capitalised
@@ -238,7 +238,9 @@ class _BodyScanner:
                 break
             if self._at(self.gaz.action_words, k) > k:
                 return j  # "Sở Nội vụ rà soát tổ chức bộ máy;": an action, not a name
-            nouns_only = nouns_only and token.tag_ in _NAME_TAGS
+            # After "Cục Kinh tế - Quản lý" the words of the part are the
+            # name's whatever the tagger read them as ("đầu tư xây dựng").
+            nouns_only = nouns_only and (token.tag_ in _NAME_TAGS or after_dash)
             k += 1
         if k == j or k >= self.n:
             return j
@@ -268,13 +270,14 @@ class _BodyScanner:
         ``started`` when the token before ``i`` already holds part of the name
         (a head glued to its first word: "Bộ Văn hóa" + ", Thể thao …")."""
         j = i
+        after_dash = False
         while j < self.n:
             token = self.doc[j]
             if _is_cap(token) and not self._is_trigger(j):
                 j += 1
                 continue
             if j > i or started:
-                k = self._lower_run(j)
+                k = self._lower_run(j, after_dash)
                 if k > j:
                     j = k
                     continue
@@ -288,11 +291,26 @@ class _BodyScanner:
                 nxt = j + 1
                 if self.doc[nxt].is_space:
                     break
+                if self._at(self.gaz.action_words, nxt) > nxt and not self._dash_ahead(nxt):
+                    # "Cục Kinh tế - Quản lý đầu tư xây dựng - Chỉ đạo rà soát …":
+                    # an action word after the last dash is the action.
+                    break
                 if _is_cap(self.doc[nxt]) and not self._starts_other_body(nxt, token.text):
+                    after_dash = after_dash or token.text in ("-", "–")
                     j = nxt
                     continue
             break
         return j
+
+    def _dash_ahead(self, i: int) -> bool:
+        """Another dash within a few words: "Quản lý đầu tư xây dựng - …" is
+        a part of the name between two dashes."""
+        for k in range(i + 1, min(self.n, i + _MAX_LOWER_RUN + 2)):
+            if self.doc[k].text in ("-", "–"):
+                return True
+            if self.doc[k].is_punct or self.doc[k].is_space:
+                return False
+        return False
 
     def _starts_other_body(self, i: int, connector: str) -> bool:
         # "Bộ Dân tộc và Tôn giáo, Bộ Tài chính": a comma or "và" before a new
