@@ -38,7 +38,9 @@ Fields of a matched pair
 * **lead right**: both have no lead, or the F1 of the body keys of *all* lead
   names of the task taken together is ≥ 0.6. A gold body reached through a
   back-reference is compared by its resolved ``text``; a predicted body by its
-  ``name``.
+  ``name``. In **strict** mode the names must be the same, each exactly (as
+  :func:`body_name_key` reads them: abbreviations written out, tone placement
+  and case folded, punctuation ignored), in any order.
 * **support right**: the same over the support bodies (both empty = right).
 * **deadline right**: gold has no deadline → right only when the prediction
   has none; else the prediction needs a deadline, and where the gold has a
@@ -166,6 +168,17 @@ def multiset_f1(a: Counter[str], b: Counter[str]) -> float:
     if size == 0:
         return 1.0
     return 2 * sum((a & b).values()) / size
+
+
+def body_name_key(name: str) -> tuple[str, ...]:
+    """A body's name for exact comparison: abbreviations written out, tone
+    placement and case folded, punctuation and spacing ignored."""
+    return tuple(syllables(expand_abbreviations(name), keep_marks=True))
+
+
+def bodies_exact(gold_names: list[str], predicted_names: list[str]) -> bool:
+    """Strict: the same names, each exactly (in any order)."""
+    return sorted(map(body_name_key, gold_names)) == sorted(map(body_name_key, predicted_names))
 
 
 def bodies_score(gold_names: list[str], predicted_names: list[str]) -> float:
@@ -552,13 +565,15 @@ def _score_document(
         context = _context(text, task.description.span, guess.sentence)
         lead_score = bodies_score(_names(task.lead), guess.leads)
         support_score = bodies_score(_names(task.support), guess.supports)
+        if mode == "strict":
+            lead_right = bodies_exact(_names(task.lead), guess.leads)
+            support_right = bodies_exact(_names(task.support), guess.supports)
+        else:
+            lead_right = lead_score >= BODY_MATCH_THRESHOLD
+            support_right = support_score >= BODY_MATCH_THRESHOLD
         verdicts = {
-            "lead": (lead_score >= BODY_MATCH_THRESHOLD, bool(task.lead), bool(guess.leads)),
-            "support": (
-                support_score >= BODY_MATCH_THRESHOLD,
-                bool(task.support),
-                bool(guess.supports),
-            ),
+            "lead": (lead_right, bool(task.lead), bool(guess.leads)),
+            "support": (support_right, bool(task.support), bool(guess.supports)),
             "deadline": (
                 deadline_right(task.deadline, guess.deadline),
                 task.deadline is not None,

@@ -514,3 +514,20 @@ def test_evaluate_cli_missing_shared_folder_exits_2(workspace, app, monkeypatch,
     assert result.exit_code == 2
     assert result.output.strip().count("\n") == 0
     assert "shared folder not found" in result.output
+
+
+@pytest.mark.parametrize(
+    ("gold", "predicted", "right"),
+    [
+        (["Ủy ban nhân dân tỉnh"], ["UBND tỉnh"], True),  # an abbreviation is the same name
+        (["Sở Tư pháp", "Sở Nội vụ"], ["Sở Nội vụ", "Sở Tư pháp"], True),  # in any order
+        (["Uỷ ban nhân dân tỉnh"], ["Ủy ban nhân dân tỉnh"], True),  # tone placement
+        (["Cục Kinh tế - Quản lý đầu tư xây dựng"], ["Cục Kinh tế - Quản lý"], False),
+        (["Bộ Xây dựng"], ["Bộ Xây dựng", "Bộ Tài chính"], False),
+        ([], [], True),
+    ],
+)
+def test_evaluate_strict_bodies_need_the_exact_names(gold, predicted, right):
+    from pipeline.evaluate import bodies_exact
+
+    assert bodies_exact(gold, predicted) is right
