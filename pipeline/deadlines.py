@@ -355,7 +355,13 @@ def _grammar() -> _Grammar:
         rf"|\s*,?\s*(?:{year_w})\s+(?P<y2>\d{{4}}|\d{{2}})(?!\d)"
         rf"|\s+(?P<yrel>{rel_years}){_E})?"
     )
-    no_more = rf"(?![\d/])(?!\s*[{sep_chars}]\s*\d)"
+    # No more date after it: a range ("07/4/2025 - 2026") goes on along the
+    # line; a full stop ends the sentence ("… trước ngày 07/4/2025.\n\n2. …",
+    # 11_kl-127), so "." counts only with no space ("07.4.2025").
+    no_more = (
+        rf"(?![\d/])(?![^\S\n]*[{seps}][^\S\n]*\d)"
+        rf"(?!{re.escape(d['dot_separator'])}\d)"
+    )
     parts = d["parts"]
     units_all = {u: k for k, us in d["units"].items() for u in us}
     rec_units = _words(rec["units"])
@@ -415,7 +421,7 @@ def _grammar() -> _Grammar:
         (
             "year",
             rf"{_B}{op}(?:(?P<part>{_words(parts['year'])})\s+)?(?:{year_w})\s+"
-            rf"(?P<y>\d{{4}})(?![\d/])(?!\s*[{seps}]\s*\d)",
+            rf"(?P<y>\d{{4}})(?![\d/])(?![^\S\n]*[{seps}][^\S\n]*\d)",
         ),
         (
             "year_part",
