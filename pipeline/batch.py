@@ -126,6 +126,8 @@ def extract_records(
     with_text: bool = False,
     max_bytes: int | None = None,
     *,
+    doc_type: str | None = None,
+    number: str | None = None,
     workers: int = 1,
     engine: Engine = "local",
     scheduler: str | None = None,
@@ -143,6 +145,8 @@ def extract_records(
 
     options = Options(
         issued=issued,
+        doc_type=doc_type,
+        number=number,
         with_text=with_text,
         max_bytes=max_bytes,
         skip_hashes=frozenset(done.hashes) if done is not None else frozenset(),

@@ -38,14 +38,31 @@ def locate_deadlines(view: NormalisedText, text: str) -> list[Phrase]:
     return phrases
 
 
+def _metadata_warnings(read: str | None, given: str | None, name: str, flag: str) -> list[str]:
+    """Say when a field could not be read, or when the caller's value differs
+    from the text's: the field is left empty rather than guessed."""
+    if given is None and read is None:
+        return [f"no {name} found in the text; give one with {flag}"]
+    if given is not None and read is not None and given != read:
+        return [f"{name} {given!r} given with {flag}; the text reads {read!r}"]
+    return []
+
+
 def extract(
-    source: str | Path | RawDocument, issued: date | None = None, source_name: str | None = None
+    source: str | Path | RawDocument,
+    issued: date | None = None,
+    source_name: str | None = None,
+    doc_type: str | None = None,
+    number: str | None = None,
 ) -> DocumentResult:
     """Extract every task of one directive.
 
     ``source`` is a path (``Path``, or a ``str`` naming an existing file), a
     :class:`RawDocument`, or the text itself. ``issued`` supplies the issue
-    date where the text gives none; the text's own date wins.
+    date where the text gives none; the text's own date wins. ``doc_type``
+    and ``number`` say what the document is when the caller knows better than
+    the text (a letter with no header, a report that names other directives):
+    they replace what is read, and a warning says so where the two differ.
     """
     if isinstance(source, RawDocument):
         raw = source
@@ -59,19 +76,22 @@ def extract(
     doc = tokenise(text)
     matches = match(doc)
     meta = extract_metadata(view.text, matches)
+    read_type, read_number = meta.doc_type, meta.number
     issued_date = meta.issued_date or issued
     trace: list[Firing] = []
     drafts = assemble(doc, paragraphs, matches, locate_deadlines(view, text), trace=trace)
     doc_id = document_id(text)
     tasks, warnings = anchor_deadlines(drafts, text, doc_id, issued_date)
+    warnings[:0] = _metadata_warnings(read_type, doc_type, "document type", "--doc-type")
+    warnings[:0] = _metadata_warnings(read_number, number, "document number", "--number")
     if issued_date is None:
         warnings.insert(0, "no issue date in the text or given with --issued; "
                            "deadlines that need one are unresolved")
     document = DocumentMeta(
         id=doc_id,
         source=raw.source,
-        doc_type=meta.doc_type,
-        number=meta.number,
+        doc_type=doc_type or meta.doc_type,
+        number=number or meta.number,
         title=meta.title,
         issuer=meta.issuer,
         signer=meta.signer,

@@ -21,6 +21,8 @@ from pipeline.resources import load_yaml
 
 _HEADER_LINES = 16
 _REPORT_OPENING = 1500
+# A header line is short; a longer one that ends a sentence is the body.
+_HEADER_LINE_CHARS = 120
 # Vietnamese personal names have two to four words, most often three.
 _NAME_MIN, _NAME_USUAL, _NAME_MAX = 2, 3, 4
 
@@ -43,6 +45,7 @@ def _config() -> dict:
     types = "|".join(sorted((re.escape(t) for t in structure["doc_types"]), key=len, reverse=True))
     return {
         "header_number": re.compile(meta["number"]),
+        "caption": re.compile(meta["caption"] + rf"(?:{types})"),
         "typed_number": re.compile(
             rf"(?i:{types})\s+(?:(?i:số)\s*)?(?P<number>\d+[\w.]*(?:[-/][\wĐđ&.]+)+)"
         ),
@@ -96,8 +99,13 @@ def extract_metadata(
     number = None
     # An official document states "Số: …" in its header; a report names the
     # directive it reports near its start, after the directive's type.
-    number_match = cfg["header_number"].search(head)
-    source = head
+    number_match = cfg["header_number"].search(_header_block(lines))
+    source = _header_block(lines)
+    caption_type: str | None = None
+    if number_match is None:
+        # A letter with no header names itself in its appendix's caption.
+        number_match, caption_type = _captioned_number(view)
+        source = view
     if number_match is None:
         number_match = _reported_number(view)
         source = view
@@ -115,7 +123,7 @@ def extract_metadata(
         start = max(view.rfind(".", 0, at), view.rfind("\n", 0, at))
         issued = _date(cfg["date_before_number"].match(view, start + 1, at))
 
-    doc_type = None
+    doc_type = caption_type
     if type_index is not None:
         doc_type = cfg["doc_types"][lines[type_index].lower()]
     elif number:
@@ -145,6 +153,49 @@ def extract_metadata(
     issuer = _issuer_from_number(number) or _issuer(lines, matches, view)
     signer = _signer(lines, view)
     return Metadata(doc_type, number, title, issuer, signer, issued, _addressees(lines))
+
+
+def _header_block(lines: list[str]) -> str:
+    """The header lines: up to the first line that reads as the body (one
+    that addresses the letter, cites its basis or ends a sentence), so that a
+    document without a header gives none."""
+    cfg = _config()
+    block: list[str] = []
+    for line in lines[:_HEADER_LINES]:
+        lowered = line.lower()
+        if cfg["addressee_line"].match(line) or any(
+            lowered.startswith(opener) for opener in cfg["citation_openers"]
+        ):
+            break
+        if len(line) > _HEADER_LINE_CHARS and line.rstrip().endswith((".", ";")):
+            break
+        block.append(line)
+    return "\n".join(block)
+
+
+def _captioned_number(view: str) -> tuple[re.Match[str] | None, str | None]:
+    """The number in an appendix's caption ("(Kèm theo Công văn số 88/CV-BCĐ
+    ngày 03 tháng 3 năm 2026 …)"), with the type it names."""
+    cfg = _config()
+    caption = cfg["caption"].search(view)
+    if caption is None:
+        return None, None
+    found = cfg["typed_number"].match(view, caption.end() - _type_length(caption.group()))
+    if found is None:
+        return None, None
+    written = view[found.start() : found.start("number")].lower()
+    doc_type = next(
+        (name for word, name in cfg["doc_types"].items() if written.startswith(word)), None
+    )
+    return found, doc_type
+
+
+def _type_length(caption: str) -> int:
+    """How many characters of a caption match are the type word it ends with."""
+    lowered = caption.lower()
+    return max(
+        (len(word) for word in _config()["doc_types"] if lowered.endswith(word)), default=0
+    )
 
 
 def _reported_number(view: str) -> re.Match[str] | None:

@@ -44,6 +44,8 @@ class Options:
     """What every document of a batch is extracted with."""
 
     issued: date | None = None
+    doc_type: str | None = None
+    number: str | None = None
     with_text: bool = False
     max_bytes: int | None = None
     # Text hashes (``document.text_sha256``) already in the output: such a
@@ -117,7 +119,9 @@ def process(job: Job, options: Options) -> Result:
             raw = replace(raw, source=job.source)
         if options.skip_hashes and text_sha256(raw.text) in options.skip_hashes:
             return Result(job.source, skipped=True)
-        result = extract(raw, issued=options.issued)
+        result = extract(
+            raw, issued=options.issued, doc_type=options.doc_type, number=options.number
+        )
     except VntasksError as error:
         return Result(job.source, error=(error.code, error.message))
     return Result(job.source, record=to_dict(result, with_text=options.with_text))

@@ -165,3 +165,24 @@ def test_cli_schema_rejects_broken_record(runner: CliRunner) -> None:
     record["tasks"][0]["span"] = "0-10"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(record, schema)
+
+
+def test_cli_extract_doc_type_and_number_replace_what_is_read(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    letter = tmp_path / "letter.txt"
+    letter.write_text(
+        "Kính gửi: Các Bộ, ngành.\n\nThực hiện Kết luận số 192-KL/TW của Bộ Chính trị, đề nghị "
+        "các Bộ khẩn trương rà soát, báo cáo trước ngày 20/3/2026.\n",
+        encoding="utf-8",
+    )
+    plain = json.loads(_stdout(runner.invoke(app, ["extract", str(letter)])))
+    # The cited Kết luận is not this document: nothing is guessed, a warning says so.
+    assert (plain["document"]["doc_type"], plain["document"]["number"]) == (None, None)
+    assert any("--number" in warning for warning in plain["warnings"])
+    given = runner.invoke(
+        app, ["extract", str(letter), "--doc-type", "Công văn", "--number", "88/CV-BCĐ"]
+    )
+    assert given.exit_code == 0, given.output
+    document = json.loads(_stdout(given))["document"]
+    assert (document["doc_type"], document["number"]) == ("Công văn", "88/CV-BCĐ")

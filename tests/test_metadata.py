@@ -139,7 +139,7 @@ def test_metadata_news_report_type_from_the_words_before_the_number() -> None:
      ("432-TB/VPTW", "Thông báo"), ("1339/NQ-UBTVQH15", "Nghị quyết")],
 )
 def test_metadata_type_from_number_code(number: str, doc_type: str) -> None:
-    meta = _meta(f"Văn bản số {number} ngày 13/7/2018 về công tác cán bộ.")
+    meta = _meta(f"Số: {number}\nHà Nội, ngày 13 tháng 7 năm 2018\n\nVề công tác cán bộ.")
     assert meta.number == number
     assert meta.doc_type == doc_type
     assert meta.issued_date == date(2018, 7, 13)
@@ -234,3 +234,28 @@ def test_metadata_report_date_before_the_number() -> None:
                  "Ngày 23/11/2025, Thủ tướng Chính phủ có Công điện 227/CĐ-TTg về tập trung "
                  "khắc phục hậu quả mưa lũ.\n")
     assert (meta.number, meta.issued_date) == ("227/CĐ-TTg", date(2025, 11, 23))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A cited directive is never this document (issue 12).
+        "Thực hiện Kết luận số 192-KL/TW ngày 10 tháng 02 năm 2026 của Bộ Chính trị, "
+        "đề nghị các Bộ khẩn trương rà soát.",
+        "Kính gửi: Các Bộ, ngành.\n\nCăn cứ Nghị quyết số 71/NQ-CP ngày 05/4/2025 của Chính "
+        "phủ, đề nghị các Bộ báo cáo.",
+    ],
+)
+def test_metadata_cited_document_is_not_this_one(text: str) -> None:
+    meta = _meta(text)
+    assert (meta.doc_type, meta.number, meta.issued_date) == (None, None, None)
+
+
+def test_metadata_letter_without_header_is_named_by_its_appendix_caption() -> None:
+    meta = _meta(
+        "Kính gửi:\n- Ủy ban nhân dân các tỉnh.\n\nĐề nghị các địa phương rà soát.\n\n"
+        "PHỤ LỤC\n(Kèm theo Công văn số 88/CV-BCĐ ngày 03 tháng 3 năm 2026 của Ban Chỉ đạo)\n"
+    )
+    assert (meta.doc_type, meta.number, meta.issued_date) == (
+        "Công văn", "88/CV-BCĐ", date(2026, 3, 3)
+    )

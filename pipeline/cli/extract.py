@@ -52,6 +52,19 @@ def extract_command(
         str | None,
         typer.Option("--issued", help="Issue date YYYY-MM-DD, used where the text gives none."),
     ] = None,
+    doc_type: Annotated[
+        str | None,
+        typer.Option(
+            "--doc-type",
+            help="The document's type (Kế hoạch, Công văn …), replacing what is read.",
+        ),
+    ] = None,
+    number: Annotated[
+        str | None,
+        typer.Option(
+            "--number", help="The document's number (88/CV-BCĐ), replacing what is read."
+        ),
+    ] = None,
     with_text: Annotated[
         bool, typer.Option("--with-text", help="Include the text as read in each record.")
     ] = False,
@@ -128,6 +141,8 @@ def extract_command(
         usage_error("the dask engine needs the 'dask' extra: pip install 'vntasks[dask]'")
     run = {
         "issued": issue_date,
+        "doc_type": doc_type,
+        "number": number,
         "max_bytes": max_bytes,
         # A pool for one document would only add its start-up time.
         "workers": workers if engine is Engine.dask else min(workers, documents),
