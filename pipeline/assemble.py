@@ -888,7 +888,7 @@ class _Walker(ClauseReader):
         stative = self.is_stative(action, te)
         # "… Đồng Tháp quyết liệt chỉ đạo …": a manner word opens the action.
         acts = self.is_verb(action) or (
-            self.doc[action].tag_ in ("A", "R")
+            self.is_manner(action)
             and action + 1 < len(self.doc)
             and self.is_verb(action + 1)
         )

@@ -332,7 +332,7 @@ class ClauseReader:
             # "…; trong đó hỗ trợ nhà ở cho người có công … hoàn thành trước
             # ngày 24/7/2025" (27_tin): a part with its own verb.
             return opener_end < len(self.doc) and self.is_verb(opener_end)
-        if self.doc[i].tag_ in ("A", "R") and i + 1 < len(self.doc) and self.is_verb(i + 1):
+        if self.is_manner(i) and i + 1 < len(self.doc) and self.is_verb(i + 1):
             # "…; sớm báo cáo cấp có thẩm quyền …" (07_tb-627): a manner
             # word before the part's own verb.
             return True
@@ -708,6 +708,11 @@ class ClauseReader:
             closers.longest_at(self.keys, k) > k for k in range(verb.token_end, te)
         )
 
+    def is_manner(self, k: int) -> bool:
+        """An adverb of manner or frequency before a verb ("sớm", "quyết
+        liệt", "định kỳ"): the tagger reads most as A or R, some as N."""
+        return self.doc[k].tag_ in ("A", "R") or self.keys[k] in squashed("manner_words")
+
     def _passive_after(self, k: int) -> bool:
         return k < len(self.doc) and self.keys[k] in squashed("passive_markers")
 
@@ -874,7 +879,7 @@ class ClauseReader:
             if opener_end > i:
                 i = opener_end
                 continue
-            if i + 1 == action and token.tag_ in ("A", "R") and i not in self.mention_at:
+            if i + 1 == action and self.is_manner(i) and i not in self.mention_at:
                 # "…; sớm báo cáo …": a manner word right before the verb.
                 i += 1
                 continue
@@ -949,7 +954,7 @@ class ClauseReader:
 
     def _predicate_at(self, k: int) -> bool:
         manner = (
-            self.doc[k].tag_ in ("A", "R") and k + 1 < len(self.doc) and self.is_verb(k + 1)
+            self.is_manner(k) and k + 1 < len(self.doc) and self.is_verb(k + 1)
         )
         return (
             self.is_verb(k)
@@ -968,7 +973,7 @@ class ClauseReader:
             if k in self.mention_at:
                 k = self.mention_at[k].token_end
                 continue
-            if self._predicate_at(k) and self.doc[k].tag_ in ("A", "R"):
+            if self._predicate_at(k) and self.is_manner(k):
                 break  # "… Đồng Tháp quyết liệt chỉ đạo": a manner word, then the verb
             link_end = phrases("noun_phrase_links").longest_at(self.keys, k)
             if link_end > k + 1:

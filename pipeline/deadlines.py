@@ -130,7 +130,6 @@ class _Grammar:
     range_joiner: re.Pattern[str]
     clause_openers: frozenset[str]
     past: re.Pattern[str]
-    bare_periodic_next: re.Pattern[str]
     op_before: re.Pattern[str]
     span_op_before: re.Pattern[str]
     needs_normalising: re.Pattern[str]
@@ -612,9 +611,6 @@ def _grammar() -> _Grammar:
         union_joiner=re.compile(rf"^\s*(?:{_words(d['period_union_joiners'])})\s+$", _FLAGS),
         clause_openers=frozenset(["", *d["clause_opening_words"]]),
         past=re.compile(rf"{_B}(?:{_words(d['not_deadlines']['past_markers'])}){_E}", _FLAGS),
-        bare_periodic_next=re.compile(
-            rf"\s*(?:\(\s*)?(?:{_words(rec['bare_periodic_before'])}){_E}", _FLAGS
-        ),
         op_before=_reversed_words(op_kind),
         span_op_before=_reversed_words(d["span_operators"]),
         needs_normalising=_needs_normalising(),
@@ -1369,7 +1365,9 @@ def _in_context(
     if atom.name in ("rec", "rec_n", "rec_periodic_n", "yearly_tail", "rec_bare") or (
         kind == "recurring" and not atom.merged
     ):
-        if atom.name == "rec_bare" and not gr.bare_periodic_next.match(text, atom.end):
+        if atom.name == "rec_bare":
+            # A bare "định kỳ" names no frequency: a deadline only as a
+            # label's value ("Thời gian: định kỳ").
             return labelled
         if atom.name == "yearly_tail":
             return False
