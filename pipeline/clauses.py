@@ -117,6 +117,19 @@ def _agent_nouns() -> PhraseSet:
 
 
 @cache
+def _document_words() -> frozenset[str]:
+    return frozenset(
+        normalise_string(word).lower().replace(" ", "") for word in structure()["doc_types"]
+    )
+
+
+@cache
+def _generic_heads() -> tuple[str, ...]:
+    # The heads that name no body without what follows them ("Trung tâm …").
+    return tuple(normalise_string(h) for h in load_yaml("bodies.yaml")["heads_need_name"])
+
+
+@cache
 def _requesters() -> frozenset[str]:
     return frozenset(plain(n) for n in load_yaml("bodies.yaml")["requesters"])
 
@@ -179,7 +192,24 @@ class ClauseReader:
     def is_verb(self, token: int) -> bool:
         # The tagger reads some action words as nouns ("Tổ chức tập huấn");
         # the ACTION list in triggers.jsonl names them.
+        if self._names_document(token):
+            return False
         return self.doc[token].tag_ in ("V", "Vb", "Vy") or "ACTION" in self.labels_of(token)
+
+    def _possessed(self, i: int) -> bool:
+        k = i - 1
+        while k >= 0 and self.doc[k].is_space:
+            k -= 1
+        return k >= 0 and self.keys[k] in squashed("possessive_words")
+
+    def _names_document(self, token: int) -> bool:
+        """ "Quyết định số 50/2025/QĐ-UBND …", "Kế hoạch 96-KH/TU": a document
+        type before its number is a name, whatever the tagger read it as."""
+        nxt = token + 1
+        if nxt >= len(self.doc) or self.keys[token] not in _document_words():
+            return False
+        following = self.doc[nxt].text
+        return self.keys[nxt] in squashed("number_words") or following[:1].isdigit()
 
     def clauses(self, start: int, end: int) -> list[Clause]:
         """The clauses of a sentence: split at ";" and at "đồng thời" (guide:
@@ -413,6 +443,11 @@ class ClauseReader:
                     mention = self.object_noun_phrase(i, te)
                 if mention is not None:
                     lead_rule = "lead.assigned_noun_phrase"
+            if mention is not None and role == "subject" and self._possessed(i):
+                # "Quyết định số 43/2022/QĐ-UBND … của Ủy ban nhân dân tỉnh":
+                # a body after "của" belongs to what precedes it.
+                i = mention.token_end
+                continue
             if mention is not None and mention.token_end <= te:
                 if role == "support":
                     supports.append(mention)
@@ -543,6 +578,16 @@ class ClauseReader:
                 if resume is not None:
                     rules.append("description.aside_after_subject")
                     i = resume
+                    continue
+            if role == "subject" and leads and leads[-1].token_end == i and self.is_verb(i):
+                # "Giám đốc Trung tâm phục vụ hành chính công tỉnh … chịu trách
+                # nhiệm …": a generic head's name goes on in lower case, verbs
+                # and all, up to the next body or the duty frame.
+                end = self._generic_name_end(leads[-1], i, te)
+                if end is not None:
+                    leads[-1] = self._widened(leads[-1], end)
+                    lead_rule = "lead.qualified_subject"
+                    i = end
                     continue
             # Only right after the last lead (or its joiner) does a phrase go
             # on with it.
@@ -973,12 +1018,12 @@ class ClauseReader:
             if k in self.mention_at:
                 k = self.mention_at[k].token_end
                 continue
+            link_end = phrases("noun_phrase_links").longest_at(self.keys, k)
+            if link_end > k + 1 or (link_end > k and self.is_manner(k)):
+                k = link_end  # "trên địa bàn", "khác có liên quan"
+                continue
             if self._predicate_at(k) and self.is_manner(k):
                 break  # "… Đồng Tháp quyết liệt chỉ đạo": a manner word, then the verb
-            link_end = phrases("noun_phrase_links").longest_at(self.keys, k)
-            if link_end > k + 1:
-                k = link_end  # "trên địa bàn"
-                continue
             if self._in_noun_phrase(k) or self.keys[k] in squashed("range_words"):
                 k += 1
                 continue
@@ -1041,6 +1086,37 @@ class ClauseReader:
         if end >= te and joined:
             return None  # "…, Bộ Y tế." ends the line: nothing says it is a subject
         return end, joined
+
+    def _generic_name_end(self, mention: Mention, i: int, te: int) -> int | None:
+        """Where the lower-case name after a generic head ("Trung tâm", "Cơ
+        quan") ends, when a duty frame closes the subject; else None."""
+        last = normalise_string(mention.text).split()
+        if not any(
+            " ".join(last[-len(head.split()) :]) == head for head in _generic_heads()
+        ):
+            return None
+        k = i
+        while k < min(te, i + _MAX_NOUN_PHRASE):
+            if self.doc[k].text in ";:.":
+                return None
+            joiner = self.keys[k] in squashed("list_joiners")
+            if joiner and k + 1 in self.mention_at:
+                break
+            if self.labels_of(k) & {"LEAD", "MODAL", "ASSIGN", "SUPPORT"}:
+                break
+            k += 1
+        else:
+            return None
+        for j in range(k, min(te, k + 2 * _MAX_NOUN_PHRASE)):
+            duty = self.trigger_of(j, ("LEAD",))
+            if duty is not None:
+                name = "".join(self.keys[duty.token_start : duty.token_end])
+                return k if name in squashed("duty_frames") and k > i else None
+            if self.doc[j].text in ";:":
+                return None
+            if self.is_verb(j) and not self.triggers_at.get(j) and not self._in_noun_phrase(j):
+                return None  # an action of its own before any duty frame
+        return None
 
     def _widened(self, mention: Mention, end: int) -> Mention:
         char_end = self.span_of(mention.token_start, end)[1]
