@@ -194,6 +194,7 @@ _FIRST_WORDS: dict[str, tuple[str, ...]] = {
     "rec": ("recurrence.periodic", "recurrence.every"),
     "rec_n": (_DIGIT, "number_words", "recurrence.periodic"),
     "rec_periodic_n": ("recurrence.periodic",),
+    "rec_times": (_DIGIT, "number_words"),
     "rec_bare": ("recurrence.periodic",),
     "yearly_tail": ("recurrence.yearly_tails",),
     "dayonly": (_DIGIT, "words.day"),
@@ -446,6 +447,13 @@ def _grammar() -> _Grammar:
             "rec_n",
             rf"{_B}(?:(?P<periodic>{_words(rec['periodic'])})\s+)?{count}\s+"
             rf"(?P<unit>{rec_units})\s*(?:/\s*)?(?:{_words(rec['times'])}){_E}",
+        ),
+        (
+            # "01 lần/ngày", "02 lần/năm", "2 lần trong năm" (qd_161-2025-qd-ubnd:
+            # "sao lưu định kỳ (01 lần/ngày)"): so many times per unit.
+            "rec_times",
+            rf"{_B}{count}\s+(?:{_words(rec['times_word'])})\s*(?:/|(?:{_words(rec['per'])}){_E})\s*"
+            rf"(?P<unit>{rec_units}){_E}",
         ),
         (
             "rec_periodic_n",
@@ -852,6 +860,16 @@ def _read(
             "freq": rule["freq"],
             "interval": interval,
         }
+    if name == "rec_times":
+        unit = _key(g["unit"])
+        times = _number(g["n"], lk)
+        freq, interval = _per_unit(lk["rec_units"][unit], times)
+        if freq is None:
+            return DeadlineValue("recurring", warnings=(f"{times} times per {unit}",)), None
+        return DeadlineValue("recurring", rrule=_rrule(freq, interval)), {
+            "freq": freq,
+            "interval": interval,
+        }
     if name == "rec_bare":
         return DeadlineValue("recurring", warnings=("periodic, but no frequency given",)), None
     if name == "yearly_tail":
@@ -877,6 +895,24 @@ def _read(
     if name == "immediate":
         return DeadlineValue("immediate"), None
     raise AssertionError(name)
+
+
+# The length of a unit in a finer one, to turn "N times per unit" into a
+# rule: a year or a quarter in months, a day in hours, a week in days.
+_FINER = {"YEARLY": ("MONTHLY", 12), "MONTHLY": ("MONTHLY", 1), "WEEKLY": ("DAILY", 7),
+          "DAILY": ("HOURLY", 24)}
+
+
+def _per_unit(rule: dict[str, Any], times: int) -> tuple[str | None, int]:
+    """ "2 lần/năm" → every 6 months; "01 lần/ngày" → daily; a count that
+    does not divide the unit gives no rule."""
+    if times <= 1:
+        return rule["freq"], rule["interval"]
+    finer, size = _FINER[rule["freq"]]
+    size *= rule["interval"]
+    if size % times:
+        return None, 0
+    return finer, size // times
 
 
 def _rrule(freq: str, interval: int, **by: Any) -> str:
@@ -1105,7 +1141,12 @@ def _combine(
     gap = text[first.end : second.start]
     pair = (first, second)
     rec = next(
-        (a for a in pair if a.name in ("rec", "rec_n", "rec_periodic_n", "yearly_tail")), None
+        (
+            a
+            for a in pair
+            if a.name in ("rec", "rec_n", "rec_periodic_n", "rec_times", "yearly_tail")
+        ),
+        None,
     )
     # "định kỳ (vào ngày 22 hàng tháng)": the bare "định kỳ" joins a rule.
     if first.name == "rec_bare" and second.value.kind == "recurring" and gr.joiner.match(gap):
@@ -1161,6 +1202,21 @@ def _combine(
                 start=other.value.start,
                 rrule=_rrule("YEARLY", 1),
             )
+        return _span_of(first, second, value, "recurring", text)
+    if (
+        other.name in ("month", "month_bare")
+        and freq == "YEARLY"
+        and other.value.due is not None
+        and other.value.kind == "period"
+    ):
+        # "tháng 12 hằng năm": every year, in that month; the first is the
+        # month as read (the next one on or after the issue date).
+        value = DeadlineValue(
+            "recurring",
+            due=other.value.due,
+            start=other.value.start,
+            rrule=_rrule("YEARLY", interval, BYMONTH=other.value.due.month),
+        )
         return _span_of(first, second, value, "recurring", text)
     if other.name == "dayonly" and freq == "MONTHLY":
         by = {"BYMONTHDAY": anchor["day"], "BYHOUR": hour}
@@ -1362,7 +1418,7 @@ def _in_context(
             listed = _words_before(text, comma, lk["lookback"])
             return not _ends_with_any(listed, lk["ongoing_not_after"])
         return True
-    if atom.name in ("rec", "rec_n", "rec_periodic_n", "yearly_tail", "rec_bare") or (
+    if atom.name in ("rec", "rec_n", "rec_periodic_n", "rec_times", "yearly_tail", "rec_bare") or (
         kind == "recurring" and not atom.merged
     ):
         if atom.name == "rec_bare":
