@@ -153,7 +153,10 @@ class ClauseReader:
         self.keys = ["" if t.is_space else t.norm_.replace(" ", "") for t in doc]
         # Rules that acted without making a record field (splits, skips).
         self.trace: list[Firing] = []
-        self._agent_tokens: set[int] | None = None
+        self._agent_tokens: dict[int, int] | None = None
+        # Bodies the frame read by their place (no gazetteer entry): start →
+        # end token, so that later questions about the clause see them too.
+        self._read_bodies: dict[int, int] = {}
 
     def fire(self, rule: str, start: int, end: int) -> None:
         self.trace.append(Firing(known(rule), start, end))
@@ -534,6 +537,16 @@ class ClauseReader:
                 nxt = self._skip_joiners(trig.token_end, te)
                 if nxt in self.mention_at:
                     role = "support"
+                elif nxt < te and not self.is_verb(nxt):
+                    # "phối hợp với doanh nghiệp cung cấp dịch vụ triển khai …": a
+                    # partner no list holds, before the action's verb.
+                    partner = self._partner_phrase(nxt, te)
+                    if partner is not None:
+                        supports.append(partner)
+                        role = "support"
+                        framed = True
+                        i = partner.token_end
+                        continue
                 framed = True
                 i = trig.token_end
                 continue
@@ -587,6 +600,20 @@ class ClauseReader:
                 if end is not None:
                     leads[-1] = self._widened(leads[-1], end)
                     lead_rule = "lead.qualified_subject"
+                    i = end
+                    continue
+            if role == "support" and supports and supports[-1].token_end in (i, i - 1):
+                # "phối hợp với các sở, ban, ngành ở tỉnh, Ủy ban nhân dân các
+                # xã …": the partners' list goes on as a subject's would.
+                extension = self._subject_extension(i, te)
+                if extension is not None and not self.is_verb(i):
+                    end, joined = extension
+                    if joined:
+                        more = self._noun_phrase(i, end, relative=True)
+                        if more is not None:
+                            supports.append(more)
+                    elif self.doc[i - 1].text != ":":
+                        supports[-1] = self._widened(supports[-1], end)
                     i = end
                     continue
             # Only right after the last lead (or its joiner) does a phrase go
@@ -913,8 +940,10 @@ class ClauseReader:
         i = ts
         while i < action:
             token = self.doc[i]
-            if i in self.mention_at:
-                i = self.mention_at[i].token_end
+            if i in self.mention_at or i in self._read_bodies:
+                # A body, as the gazetteer found it or as the frame read it.
+                i = max(self.mention_at[i].token_end if i in self.mention_at else i + 1,
+                        self._read_bodies.get(i, i + 1))
                 continue
             enumerated = self.enumerator_end(i)
             if enumerated > i:
@@ -961,13 +990,18 @@ class ClauseReader:
     def _in_agent_noun(self, k: int) -> bool:
         """Inside a noun for people or organisations, whatever the tagger read
         its parts as ("chủ đầu tư": "đầu tư" is tagged a verb)."""
+        return k in self._agent_starts()
+
+    def _agent_starts(self) -> dict[int, int]:
+        """Token → the start of the noun for people or organisations it is in."""
         if self._agent_tokens is None:
-            covered: set[int] = set()
+            covered: dict[int, int] = {}
             agents = _agent_nouns()
             for start in range(len(self.doc)):
-                covered.update(range(start, agents.longest_at(self.keys, start)))
+                for k in range(start, agents.longest_at(self.keys, start)):
+                    covered.setdefault(k, start)
             self._agent_tokens = covered
-        return k in self._agent_tokens
+        return self._agent_tokens
 
     def _after_bare_aside(self, i: int, te: int) -> int | None:
         """Where the predicate starts after an aside opener and its noun
@@ -1041,6 +1075,18 @@ class ClauseReader:
             break
         return k
 
+    def _partner_phrase(self, i: int, te: int) -> Mention | None:
+        """A partner the gazetteer does not know after "phối hợp với": a noun
+        phrase headed by a noun for people or organisations, then the verb."""
+        if not self._in_agent_noun(i) and not (
+            self.keys[i] in squashed("noun_phrase_links") and self._in_agent_noun(i + 1)
+        ):
+            return None
+        end = self._noun_phrase_end(i, te)
+        if end >= te or end == i or not self._predicate_at(end) or "PAST" in self.labels_of(end):
+            return None
+        return self._noun_phrase(i, end, relative=True)
+
     def _leading_subject(self, floor: int, te: int) -> Mention | None:
         """A subject no list holds that opens the clause: a noun phrase headed
         by a noun for people or organisations (after "các", "những" …),
@@ -1054,6 +1100,8 @@ class ClauseReader:
             return None
         end = self._noun_phrase_end(floor, te)
         if end >= te or end == floor or not self._predicate_at(end):
+            return None
+        if "PAST" in self.labels_of(end):
             return None
         frame_word = self.trigger_of(end, ("LEAD",))
         if frame_word is not None and self._duty_after_relative(floor, frame_word, te):
@@ -1079,7 +1127,9 @@ class ClauseReader:
                 return None
         start = i
         end = self._noun_phrase_end(start, te)
-        if end == start:
+        if end == start or (end < te and "PAST" in self.labels_of(end)):
+            # "đơn vị được lựa chọn quan trắc …": a passive relative clause
+            # whose end cannot be told from the predicate's start.
             return None
         if end < te and not self._predicate_at(end):
             return None
@@ -1119,6 +1169,7 @@ class ClauseReader:
         return None
 
     def _widened(self, mention: Mention, end: int) -> Mention:
+        self._read_bodies[mention.token_start] = end
         char_end = self.span_of(mention.token_start, end)[1]
         text = self.text[mention.start : char_end]
         return Mention(
@@ -1139,6 +1190,13 @@ class ClauseReader:
         token = self.doc[k]
         if self._opens_aside(k):
             return False
+        inside_agent = self._agent_starts().get(k, k) < k  # "ban quản lý"
+        if "ACTION" in self.labels_of(k) and k + 1 < len(self.doc) and not inside_agent:
+            # "… phường tổ chức tuyên truyền": "tổ chức" is the verb unless a
+            # list goes on after it ("tổ chức, cá nhân").
+            nxt = self.doc[k + 1]
+            if not (nxt.is_punct or self.keys[k + 1] in squashed("list_joiners")):
+                return False
         if self._in_agent_noun(k):
             return True
         if token.is_space or token.text == "|":
@@ -1193,6 +1251,7 @@ class ClauseReader:
             return None
         char_start, char_end = self.span_of(start, end)
         text = self.text[char_start:char_end]
+        self._read_bodies[start] = end
         return Mention(char_start, char_end, start, end, text, "body", None, None)
 
     def subject_noun_phrase(self, floor: int, j: int, agentive_only: bool) -> Mention | None:
