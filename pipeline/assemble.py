@@ -288,6 +288,12 @@ class _Walker(ClauseReader):
             if label is not None:
                 label_block.append(p)
                 continue
+            if label_block and self._label_value_line(label_block, p):
+                # "- Cơ quan thực hiện:" then "+ Sở Văn hóa và Thể thao chủ trì,
+                # phối hợp với …" (kh_174): the label's value on the lines
+                # under it, no task of its own.
+                label_block.append(p)
+                continue
             if label_block:
                 self.apply_labels(label_block, pending)
                 label_block, pending = [], []
@@ -887,10 +893,11 @@ class _Walker(ClauseReader):
         rule that refused it is in the trace)."""
         stative = self.is_stative(action, te)
         # "… Đồng Tháp quyết liệt chỉ đạo …": a manner word opens the action.
-        acts = self.is_verb(action) or (
-            self.is_manner(action)
-            and action + 1 < len(self.doc)
-            and self.is_verb(action + 1)
+        acts = (
+            self.is_verb(action)
+            or (self.is_manner(action) and action + 1 < len(self.doc) and self.is_verb(action + 1))
+            or self._opens_verb_series(action, te)
+            or self._compound_verb_start(action, action, te)
         )
         if own and (framed or (acts and not stative)):
             return "description.named_body"
@@ -911,7 +918,7 @@ class _Walker(ClauseReader):
             refusal = "skip.stative"
         elif leads and (framed or acts) and starts_clause:
             accepted = "description.inherited_subject_order"
-        elif p.marker is not None and starts_clause and self.is_verb(action):
+        elif p.marker is not None and starts_clause and acts:
             accepted = "description.bare_item"
         else:
             refusal = "skip.no_order"
@@ -994,8 +1001,22 @@ class _Walker(ClauseReader):
         leads: Leads = []
         supports: Leads = []
         deadline: Phrase | None = None
+        current: str | None = None
         for p in block:
             label = self.is_label(p)
+            if label is None:
+                # A value line under an empty label: its frame says who leads
+                # and who supports.
+                ts, te = self.token_range(p.content_start, p.end)
+                frame = self.frame(ts, te)
+                named = self.resolve(frame.leads)
+                if current == "LABEL_SUPPORT":
+                    supports.extend(named + self.resolve(frame.supports))
+                elif current == "LABEL_LEAD":
+                    leads.extend(named)
+                    supports.extend(self.resolve(frame.supports))
+                continue
+            current = label
             i, te = self.token_range(p.content_start, p.end)
             colon = next(k for k in range(i, te) if self.doc[k].text == ":")
             value_start = self.doc[colon].idx + 1
@@ -1022,6 +1043,20 @@ class _Walker(ClauseReader):
                 draft.deadline_candidates.append(Candidate(known("deadline.label_line"), deadline))
             draft.mark("from_label")
             self.settle(draft)
+
+    def _label_value_line(self, block: list[Paragraph], p: Paragraph) -> bool:
+        """Whether ``p`` holds the value of the last body label of the block,
+        written under it because its own line is empty."""
+        label_line = next(
+            (q for q in reversed(block) if self.is_label(q) is not None), None
+        )
+        if label_line is None or self.is_label(label_line) not in ("LABEL_LEAD", "LABEL_SUPPORT"):
+            return False
+        if self.text[label_line.content_start : label_line.end].rstrip()[-1:] != ":":
+            return False
+        return p.parent == label_line.index or (
+            p.marker is not None and p.level > label_line.level and p.index > label_line.index
+        )
 
     def _value_bodies(self, ts: int, te: int, v_start: int, v_end: int) -> Leads:
         # The bodies the value opens with; a value may go on ("Sở Khoa học và

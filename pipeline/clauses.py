@@ -560,9 +560,9 @@ class ClauseReader:
                 i += 1
                 continue
             if role == "subject" and not leads and not self.is_verb(i):
-                if self._opens_verb_series(i, te):
-                    # "Thăm hỏi, động viên, hỗ trợ …": the tagger missed the
-                    # first verb of a series.
+                if self._opens_verb_series(i, te) or self._compound_verb_start(i, floor, te):
+                    # "Thăm hỏi, động viên, hỗ trợ …", "Lồng ghép tổ chức Lễ
+                    # phát động …": the tagger missed the first verb.
                     rules.append("description.verb_series")
                     return done(i)
                 i += 1  # an opening adverbial ("Trong đó", "Đáng chú ý")
@@ -816,6 +816,27 @@ class ClauseReader:
             and not self.doc[i].is_punct
             and self.doc[i].tag_ not in ("E", "P", "C", "Cc", "L", "M", "T", "R")
             and i not in self.mention_at
+        )
+
+    def _compound_verb_start(self, i: int, floor: int, te: int) -> bool:
+        """An item that opens with a word the tagger read as a noun, right
+        before a verb ("- Lồng ghép tổ chức Lễ phát động"): the two are the
+        action, when nothing in the clause names a body."""
+        return (
+            i == floor
+            and i + 1 < te
+            and self.doc[i].tag_ == "N"
+            and self.doc[i].text[:1].isupper()
+            and not self.triggers_at.get(i)
+            and self.is_verb(i + 1)
+            and not self.labels_of(i + 1) & {"STATIVE", "STATIVE_WEAK", "PAST"}
+            and not self._passive_after(i + 1)
+            and not any(k in self.mention_at for k in range(i, te))
+            and not self._in_agent_noun(i)
+            and not self.is_manner(i)
+            and not self._opens_adverbial(i)  # "Trường hợp phát sinh …, X phải …"
+            # "b) Nghị định quy định về …": a document that says something.
+            and self.keys[i] not in _document_words()
         )
 
     def _is_name(self, i: int) -> bool:
