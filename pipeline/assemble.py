@@ -488,7 +488,11 @@ class _Walker(ClauseReader):
         return any(lowered.startswith(h.lower()) for h in words["metadata"]["header_end"])
 
     def _introducing(
-        self, context: Candidate[Leads] | None, own: Leads, new: list[Draft]
+        self,
+        context: Candidate[Leads] | None,
+        own: Leads,
+        new: list[Draft],
+        origin: str | None = None,
     ) -> Candidate[Leads]:
         """The bodies that introduce what follows. Bodies listed across ";"
         with no order between them ("1. Thủ trưởng các sở, ban, ngành tỉnh;
@@ -498,7 +502,7 @@ class _Walker(ClauseReader):
             if context is not None and not new and context.rule == "lead.introducer"
             else []
         )
-        return Candidate(known("lead.introducer"), listed + own)
+        return Candidate(known("lead.introducer"), listed + own, origin)
 
     def _formality(self, p: Paragraph) -> str | None:
         """The rule by which a paragraph is no order at all, or None."""
@@ -655,9 +659,10 @@ class _Walker(ClauseReader):
                     # "Để đạt mục tiêu tăng trưởng 8% trong năm 2025, tỉnh …
                     # cần …": a date in the purpose is the aim's, not the task's.
                     deadlines = [d for d in deadlines if d.start >= frame.leads[0].start]
+                origin = frame.lead_rule if frame.lead_rule != "lead.clause_subject" else None
                 if action is None:
                     if own:
-                        context_leads = self._introducing(context_leads, own, new)
+                        context_leads = self._introducing(context_leads, own, new, origin)
                         self.remember(own)
                     if deadlines and content.endswith(":"):
                         group_deadline = Candidate(known("deadline.intro_line_group"), deadlines[0])
@@ -667,7 +672,7 @@ class _Walker(ClauseReader):
                 if count is not None:
                     self.fire("skip.count", *self.span_of(ts, te))
                     if own:
-                        context_leads = Candidate(known("lead.count_subject"), own)
+                        context_leads = Candidate(known("lead.count_subject"), own, origin)
                         self.remember(own)
                     if deadlines and (own or paragraph_leads):
                         # "Các quận, huyện … có 3 nhóm nhiệm vụ cần thực hiện ngay
@@ -782,6 +787,8 @@ class _Walker(ClauseReader):
                 leads = self.resolve(self._responsibility_bodies(p))
                 if leads:
                     self.heading_origin[p.index] = known("lead.responsibility_heading")
+            elif context_leads is not None and context_leads.origin is not None:
+                self.heading_origin[p.index] = context_leads.origin
             if leads:
                 self.heading_leads[p.index] = leads
             if group_deadline is inherited_deadline and new and p.sentences:
@@ -805,6 +812,8 @@ class _Walker(ClauseReader):
                 self.verb_headings.add(p.index)
         elif is_heading and (context_leads is not None or (paragraph_leads and not new)):
             self.heading_leads[p.index] = _refs(context_leads) or paragraph_leads
+            if context_leads is not None and context_leads.origin is not None:
+                self.heading_origin[p.index] = context_leads.origin
         elif is_heading and not new:
             named = self._responsibility_bodies(p)
             if named:

@@ -483,6 +483,15 @@ class ClauseReader:
                 lead_rule = "lead.directing_post"
                 i += 1
                 continue
+            directed = self._directed_bodies(i, te) if role == "subject" else None
+            if directed is not None:
+                # "Sở … chỉ đạo Chi cục Biển đảo và Thủy sản thực hiện các nội
+                # dung sau:" (kh_235), "Thứ trưởng … chỉ đạo Vụ Khoa học và Công
+                # nghệ chủ trì, …" (34_ct): the body directed does the work.
+                leads = directed
+                lead_rule = "lead.directed_body"
+                i = directed[-1].token_end
+                continue
             if role == "subject" and self._issuer_hands_over(i, te, leads):
                 # "Thủ tướng chỉ đạo Bộ Xây dựng …", "Thủ tướng yêu cầu, địa
                 # phương nào …": the issuer asks; what follows is the task.
@@ -689,6 +698,26 @@ class ClauseReader:
         return self.keys[i] in squashed("directing_verbs") and (
             self._skip_joiners(i + 1, te) in self.mention_at
         )
+
+    def _directed_bodies(self, i: int, te: int) -> list[Mention] | None:
+        """The bodies after a directing verb ("chỉ đạo") when what follows them
+        is their own frame word or a verb that announces a list; else None
+        (the one who directs is then the lead: "Bộ trưởng chỉ đạo Quân khu 5
+        … hỗ trợ …")."""
+        if self.keys[i] not in squashed("directing_verbs"):
+            return None
+        bodies: list[Mention] = []
+        k = self._skip_joiners(i + 1, te)
+        while k < te and k in self.mention_at and self.mention_at[k].kind != "backref":
+            bodies.append(self.mention_at[k])
+            k = self._skip_list_joiners(self.mention_at[k].token_end, te)
+        if not bodies or k >= te:
+            return None
+        if "LEAD" in self.labels_of(k):
+            return bodies
+        if self.is_verb(k) and self.count_end(k, te) is not None:
+            return bodies
+        return None
 
     def _word_end(self, i: int) -> int:
         trig = self.trigger_of(i, ("ASSIGN",))
