@@ -207,12 +207,28 @@ class UndertheseaTokenizer:
                 out_tags.append("_SP" if gap.isspace() else "X")
 
         cursor = 0
+        pending_norm = ""
         for index, (view_start, view_end) in enumerate(word_spans):
             start, end = view.to_original(view_start, view_end)
+            norm = view.text[view_start:view_end].lower()
+            # underthesea may cut between a letter and its combining mark,
+            # which the view maps back to one cluster of the text; a token
+            # must own characters of its own, so such a piece joins the word
+            # it shares its cluster with.
+            if start == end:
+                pending_norm += norm
+                continue
+            if start < cursor and words and norms[-1] is not None:
+                words[-1] += text[cursor:end] if end > cursor else ""
+                cursor = max(cursor, end)
+                norms[-1] = f"{norms[-1]}{pending_norm}{norm}"
+                pending_norm = ""
+                continue
             add_gap(text[cursor:start])
             words.append(text[start:end])
             spaces.append(False)
-            norms.append(view.text[view_start:view_end].lower())
+            norms.append(pending_norm + norm)
+            pending_norm = ""
             out_tags.append(tags[index] if tags else None)
             cursor = end
         add_gap(text[cursor:])

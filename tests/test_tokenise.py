@@ -178,3 +178,18 @@ def test_tokenise_offsets_are_into_original() -> None:
 )
 def test_tokenise_cell_separator_is_a_word_of_its_own(row: str) -> None:
     assert [t.text for t in tokenise(row) if "|" in t.text] == ["|"] * row.count("|")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "שׁ",  # hypothesis found it: underthesea cut the letter from its point
+        "Sở שׁb Nội vụ",
+        "\ufb2a\ufb2a x",  # one character of the text, two in the NFC view
+        "Ban hành e\u0301 kế hoạch",
+    ],
+)
+def test_tokenise_split_cluster_never_makes_an_empty_token(text: str) -> None:
+    doc = tokenise(text)
+    assert doc.text == text
+    assert all(token.text for token in doc)
