@@ -39,6 +39,7 @@ _E = r"(?![^\W_])"
 _FLAGS = re.IGNORECASE
 _WORD = re.compile(r"[^\W_]+")
 _BARE_YEAR = re.compile(r"(?:19|20)\d\d")
+_YEARLESS = "no year in the phrase and no issue date"
 
 # Kinds whose value carries a date; they outrank undated readings when a
 # phrase holds several.
@@ -712,7 +713,7 @@ def _year(
             raise _Unresolved("year relative to the issue date and no issue date")
         return issued.year + lookup["relative_years"][key], False
     if issued is None:
-        raise _Unresolved("no year in the phrase and no issue date")
+        raise _Unresolved(_YEARLESS)
     # guide: the next such date on or after the issue date.
     year = issued.year
     if end_of(year) < issued:
@@ -1174,7 +1175,20 @@ def _combine(
         and gr.range_joiner.match(gap)
     ):
         value = DeadlineValue("period", due=second.value.due, start=first.value.start)
-        return _span_of(first, second, value, "period", text)
+        return _span_of(first, second, value, "date_range", text)
+    # Without the issue date "từ ngày 15/11 đến ngày 15/12" has no year to
+    # read; it is still one phrase, resolved once the date is known.
+    if (
+        issued is None
+        and first.op is not None
+        and gr.op_kind.get(_key(first.op)) == "from"
+        and second.op is None
+        and _YEARLESS in first.value.warnings + second.value.warnings
+        and {first.name, second.name} <= {"date_num", "date_words", "month", "month_bare"}
+        and gr.range_joiner.match(gap)
+    ):
+        value = DeadlineValue("unresolved", warnings=(_YEARLESS,))
+        return _span_of(first, second, value, "date_range", text)
     if rec is None or not gr.joiner.match(gap) or "\n" in gap:
         return None
     other = second if rec is first else first
