@@ -465,6 +465,11 @@ class _BodyScanner:
         k = self._at(self.gaz.group_qualifiers, end)
         if k > end:
             return self._name(k)
+        opener = self._at(self.gaz.group_openers, end)
+        if opener > end and self._at(self.gaz.group_nouns, opener) > opener:
+            # "Ủy ban nhân dân các tỉnh, thành phố", "các sở, ngành các
+            # huyện": a group of the places that follow, one name.
+            return self._group_list(opener)
         k = self._at(self.gaz.role_qualifiers, end)
         if k > end:
             return k

@@ -130,9 +130,18 @@ BODIES = [
         "Sở Tư pháp và các sở, ban, ngành Thành phố, Đài Phát thanh và Truyền hình Thành phố",
         [("Sở Tư pháp", "body"), ("các sở, ban, ngành Thành phố", "group"),
          ("Đài Phát thanh và Truyền hình Thành phố", "body")],
-        marks=_xfail("gives 'các sở, ban, ngành' without 'Thành phố' and cuts "
-                     "'Đài Phát thanh và Truyền hình Thành phố' to 'Đài Phát thanh'"),
     ),
+    # The level after a group (ct_012-ct-ubnd, 19_kh-308, kh_174-kh-ubnd).
+    ("Thủ trưởng các sở, ban, ngành tỉnh, Chủ tịch UBND các xã, phường thực hiện",
+     [("Thủ trưởng các sở, ban, ngành tỉnh", "post"), ("Chủ tịch UBND các xã, phường", "post")]),
+    ("Các sở, ban, ngành, đoàn thể Thành phố, Ủy ban nhân dân phường, xã, đặc khu thực hiện",
+     [("Các sở, ban, ngành, đoàn thể Thành phố", "group"),
+      ("Ủy ban nhân dân phường, xã, đặc khu", "body")]),
+    # A group of the places that follow it (30_bai-viet, 36_ct).
+    ("các bộ, ngành, Ủy ban nhân dân các tỉnh, thành phố triển khai",
+     [("các bộ, ngành, Ủy ban nhân dân các tỉnh, thành phố", "group")]),
+    # Counter-example: "các nhiệm vụ" is the object, no group of places.
+    ("Giao các sở, ngành các nhiệm vụ sau", [("các sở, ngành", "group")]),
     # Localities listed one by one after a body.
     ("Ủy ban nhân dân xã, phường, đặc khu tổ chức thực hiện",
      [("Ủy ban nhân dân xã, phường, đặc khu", "body")]),
