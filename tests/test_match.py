@@ -140,6 +140,9 @@ BODIES = [
     # A group of the places that follow it (30_bai-viet, 36_ct).
     ("các bộ, ngành, Ủy ban nhân dân các tỉnh, thành phố triển khai",
      [("các bộ, ngành, Ủy ban nhân dân các tỉnh, thành phố", "group")]),
+    # Kinds of organisation the laws name (25_kh-0130).
+    ("Các đoàn thể, tổ chức xã hội tham gia vệ sinh môi trường",
+     [("Các đoàn thể, tổ chức xã hội", "group")]),
     # Counter-example: "các nhiệm vụ" is the object, no group of places.
     ("Giao các sở, ngành các nhiệm vụ sau", [("các sở, ngành", "group")]),
     # Localities listed one by one after a body.
