@@ -142,6 +142,7 @@ def extract_records(
     output) come back as skipped outcomes.
     """
     from pipeline.parallel import Options, rebuild_error, run
+    from pipeline.quiet import is_silenced
 
     options = Options(
         issued=issued,
@@ -150,6 +151,7 @@ def extract_records(
         with_text=with_text,
         max_bytes=max_bytes,
         skip_hashes=frozenset(done.hashes) if done is not None else frozenset(),
+        quiet=is_silenced(),
     )
     jobs = _jobs(sources, max_bytes, done)
     for result in run(jobs, options, workers=workers, engine=engine, scheduler=scheduler):

@@ -26,4 +26,9 @@ def _root() -> None:
 
 
 def main() -> None:
+    """The ``vntasks`` program: the app, with other libraries' log lines and
+    warnings kept off standard error (see :mod:`pipeline.quiet`)."""
+    from pipeline.quiet import silence_libraries
+
+    silence_libraries()
     app()

@@ -1,0 +1,57 @@
+"""Tests of ``pipeline.quiet``: the ``vntasks`` program leaves other
+libraries' log lines and warnings off standard error, in its own process,
+in forked workers and on Dask workers, so an error is one line.
+
+The inputs are the two that used to print library lines (issue 14): a PDF
+cut after its header (pypdf: ``EOF marker not found``) and an HTML page of
+blanks (trafilatura: ``lxml parsing failed …``, ``empty HTML tree``,
+``discarding data``), after a good document so that the language models,
+whose import configures logging, are loaded first.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[1]
+SAMPLE = ROOT / "corpus" / "thong-bao-ket-luan-mau.txt"
+
+
+def vntasks(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """The real program (``pipeline.cli.main``) in a process of its own, this
+    checkout first on the path."""
+    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-c", "from pipeline.cli import main; main()", *args]
+    return subprocess.run(
+        command, capture_output=True, text=True, cwd=cwd, env=environment, timeout=300
+    )
+
+
+@pytest.fixture()
+def noisy(tmp_path: Path) -> list[str]:
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")
+    (tmp_path / "blank.html").write_text("   ", encoding="utf-8")
+    (tmp_path / "good.txt").write_bytes(SAMPLE.read_bytes())
+    return ["good.txt", "broken.pdf", "blank.html"]
+
+
+@pytest.mark.parametrize(
+    "engine",
+    [["--workers", "1"], ["--workers", "2"], ["--engine", "dask", "--workers", "1"]],
+    ids=["one-process", "process-pool", "dask"],
+)
+def test_quiet_library_lines_never_reach_stderr(tmp_path, noisy, engine):
+    if "dask" in engine:
+        pytest.importorskip("distributed")
+    done = vntasks("extract", *noisy, "-o", "out.jsonl", *engine, cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "error: broken.pdf: the PDF is corrupt or truncated (Stream has ended unexpectedly)",
+        "error: blank.html: the HTML page has no main text",
+        "1 of 3 documents extracted; failed: broken.pdf, blank.html",
+    ]
