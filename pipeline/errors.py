@@ -31,6 +31,11 @@ MESSAGES = {
     "corrupt_pdf": "the PDF is corrupt or truncated ({reason})",
     "no_text_layer": "no text layer; OCR is not supported",
     "no_main_text": "the HTML page has no main text",
+    "image": "the file is {what}, not a document; OCR is not supported",
+    "archive": "the file is {what}; unpack it and give the documents inside",
+    "other_office": (
+        "the file is {what}, which vntasks does not read; save it as .docx, .pdf or .txt"
+    ),
     "no_supported_files": "the directory holds no supported files ({supported})",
     "bad_issued": "--issued must be a date written YYYY-MM-DD, got {value!r}",
 }

@@ -11,25 +11,12 @@ whose import configures logging, are loaded first.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from checks import ROOT, run_vntasks
 
-ROOT = Path(__file__).parents[1]
 SAMPLE = ROOT / "corpus" / "thong-bao-ket-luan-mau.txt"
-
-
-def vntasks(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    """The real program (``pipeline.cli.main``) in a process of its own, this
-    checkout first on the path."""
-    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-c", "from pipeline.cli import main; main()", *args]
-    return subprocess.run(
-        command, capture_output=True, text=True, cwd=cwd, env=environment, timeout=300
-    )
 
 
 @pytest.fixture()
@@ -48,7 +35,7 @@ def noisy(tmp_path: Path) -> list[str]:
 def test_quiet_library_lines_never_reach_stderr(tmp_path, noisy, engine):
     if "dask" in engine:
         pytest.importorskip("distributed")
-    done = vntasks("extract", *noisy, "-o", "out.jsonl", *engine, cwd=tmp_path)
+    done = run_vntasks("extract", *noisy, "-o", "out.jsonl", *engine, cwd=tmp_path)
     assert done.returncode == 1
     assert done.stderr.splitlines() == [
         "error: broken.pdf: the PDF is corrupt or truncated (Stream has ended unexpectedly)",
