@@ -28,7 +28,14 @@ def _root() -> None:
 def main() -> None:
     """The ``vntasks`` program: the app, with other libraries' log lines and
     warnings kept off standard error (see :mod:`pipeline.quiet`)."""
+    import sys
+
     from pipeline.quiet import silence_libraries
 
     silence_libraries()
-    app()
+    try:
+        app()
+    except KeyboardInterrupt:
+        # Ctrl-C before a command took charge of it (while starting up).
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)

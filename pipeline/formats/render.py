@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from pipeline.batch import Outcome, Summary, write_atomically
+from pipeline.batch import Outcome, Summary
 from pipeline.formats.csv import to_csv
 from pipeline.formats.html import to_html
 from pipeline.formats.ics import to_ics
 from pipeline.formats.xlsx import to_xlsx
+from pipeline.output import write_atomically
 
 Records = Sequence[dict[str, Any]]
 
@@ -63,6 +64,7 @@ def write_formatted(
     name: str,
     output: Path | None = None,
     stdout: IO[bytes] | None = None,
+    lang: str | None = None,
 ) -> Summary:
     """Render the successful outcomes in format ``name`` and write them to
     ``output`` (atomically) or to ``stdout`` (default: the process's binary
