@@ -67,7 +67,7 @@ MESSAGES = {
     "resume_needs_lines": "--resume needs JSON Lines written to a file with -o (a .jsonl name)",
     # Options.
     "bad_date": "must be a date written YYYY-MM-DD, got {value!r}",
-    "no_such_date": "{value} is no date: {reason}",
+    "no_such_date": "{value} does not exist: {reason}",
 }
 
 

@@ -119,7 +119,10 @@ def read_document(
         raise VntasksError("too_large", name, size=size, limit=max_bytes)
     if size == 0:
         raise VntasksError("empty", name)
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise VntasksError("unreadable", name, reason=error.strerror or error) from error
     suffix = path.suffix.lower()
     reader = _reader_suffix(data, suffix, name)
     if reader not in SUPPORTED_SUFFIXES:
