@@ -26,7 +26,7 @@ test-all: $(STAMP)
 	$(BIN)/pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check pipeline tests benchmarks
+	$(BIN)/ruff check pipeline vntasks tests benchmarks
 
 evaluate: $(STAMP)
 	$(BIN)/vntasks evaluate --part all

@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class Outcome:
+    """One document of a batch: its record, or the error that refused it."""
+
     source: str
     record: dict[str, Any] | None = None
     error: VntasksError | None = None
@@ -196,6 +198,7 @@ def extract_records(
 
 
 def error_record(outcome: Outcome) -> dict[str, Any]:
+    """The JSON line or array item of a document that failed."""
     assert outcome.error is not None
     return {
         "document": {"source": outcome.source},

@@ -13,6 +13,7 @@ BOM = "\ufeff"
 
 
 def to_csv(records: Iterable[dict[str, Any]]) -> bytes:
+    """One row per task of ``records`` (v1 dicts), as CSV bytes."""
     import pandas as pd
 
     frame = pd.DataFrame(list(task_rows(records)), columns=list(COLUMNS))

@@ -75,6 +75,8 @@ section.document + section.document { border-top: 3px solid #d0d7de; margin-top:
 
 @dataclass(frozen=True)
 class Highlight:
+    """One marked stretch of the text: a label and the tasks it belongs to."""
+
     start: int
     end: int
     label: str
@@ -82,10 +84,12 @@ class Highlight:
 
 
 def anchor_id(task_id: str) -> str:
+    """The id of a task's numbered anchor in the text."""
     return f"task-{task_id}"
 
 
 def row_id(task_id: str) -> str:
+    """The id of a task's row in the table."""
     return f"row-{task_id}"
 
 
@@ -164,6 +168,7 @@ def _deadline_cell(deadline: dict[str, Any] | None) -> str:
 
 
 def render_table(tasks: Sequence[dict[str, Any]]) -> str:
+    """The table of records, one row per task."""
     header = "".join(
         f"<th>{h}</th>" for h in ("#", "task", "lead", "support", "deadline", "section")
     )
@@ -190,11 +195,13 @@ def render_table(tasks: Sequence[dict[str, Any]]) -> str:
 
 
 def document_title(document: dict[str, Any]) -> str:
+    """A document's heading: its type and number, else its source."""
     reference = " ".join(v for v in (document["doc_type"], document["number"]) if v)
     return reference or document["source"]
 
 
 def render_document(record: dict[str, Any]) -> str:
+    """One document's section: its facts, its marked text and its table."""
     document = record["document"]
     if "text" not in document:
         raise ValueError(

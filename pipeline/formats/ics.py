@@ -54,10 +54,12 @@ def description(document: dict[str, Any], task: dict[str, Any]) -> str:
 
 
 def recurrence_start(document: dict[str, Any], deadline: dict[str, Any]) -> date | None:
+    """The DTSTART of a recurring deadline (see the module docstring)."""
     return _date(deadline["start"]) or _date(deadline["due"]) or _date(document["issued_date"])
 
 
 def todo(document: dict[str, Any], task: dict[str, Any], stamp: datetime) -> Any:
+    """The VTODO of one task."""
     from icalendar import Todo, vRecur
 
     entry = Todo()

@@ -25,6 +25,9 @@ Records = Sequence[dict[str, Any]]
 
 @dataclass(frozen=True)
 class Format:
+    """An output format: its name (``--format``), the function rendering
+    records to bytes, and its file suffix."""
+
     name: str
     render: Callable[[Records], bytes]
     suffix: str

@@ -37,10 +37,12 @@ DATE_COLUMNS = ("issued_date", "due", "start")
 
 
 def body_names(task: dict[str, Any], role: str) -> list[str]:
+    """The names of a task's bodies of one role, canonical where known."""
     return [b["canonical"] or b["name"] for b in task["responsible"] if b["role"] == role]
 
 
 def task_row(document: dict[str, Any], task: dict[str, Any]) -> dict[str, str | None]:
+    """One task as a table row, keyed by :data:`COLUMNS`."""
     deadline = task["deadline"] or {}
     return {
         "task_id": task["id"],

@@ -19,6 +19,7 @@ def _as_date(value: str | None) -> date | None:
 
 
 def to_xlsx(records: Iterable[dict[str, Any]]) -> bytes:
+    """One row per task of ``records`` (v1 dicts), as an .xlsx workbook."""
     import pandas as pd
 
     rows = list(task_rows(records))

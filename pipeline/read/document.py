@@ -40,6 +40,7 @@ _KIND_SUFFIX = {"pdf": ".pdf", "docx": ".docx", "doc": ".doc", "html": ".html"}
 
 
 def check_text(text: str, source: str) -> str:
+    """``text``, or a :class:`VntasksError` when it is empty or all blanks."""
     if not text:
         raise VntasksError("empty", source)
     if not text.strip():
@@ -149,4 +150,6 @@ def read_bytes(
 
 
 def read_text(text: str, source: str = "<text>") -> RawDocument:
+    """A text already in hand, named ``source``: to extract a one-line
+    string that ``extract`` would take for a file name."""
     return RawDocument(check_text(text, source), source)
