@@ -66,6 +66,7 @@ MESSAGES = {
     "force_and_resume": "--force starts again and --resume carries on; give one of them",
     "resume_needs_lines": "--resume needs JSON Lines written to a file with -o (a .jsonl name)",
     # Options.
+    "bad_epoch": "must be a number of seconds since 1970-01-01 UTC, got {value!r}",
     "bad_date": "must be a date written YYYY-MM-DD, got {value!r}",
     "no_such_date": "{value} does not exist: {reason}",
 }

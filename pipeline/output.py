@@ -98,6 +98,14 @@ def choose_format(output: str | None, given: str | None, several: bool) -> str:
     return "jsonl" if several else "json"
 
 
+def _check_clock(chosen: str) -> None:
+    """A bad ``SOURCE_DATE_EPOCH`` is refused now, not after the batch."""
+    if chosen in ("ics", "xlsx"):
+        from pipeline.formats.clock import build_time
+
+        build_time()
+
+
 def _identity(path: str) -> tuple[int, int] | None:
     try:
         found = os.stat(path)
@@ -185,7 +193,9 @@ def plan_output(
     if output is None:
         if resume:
             raise VntasksError("resume_needs_lines", "")
-        return Plan(choose_format(None, given, several), several=several)
+        chosen = choose_format(None, given, several)
+        _check_clock(chosen)
+        return Plan(chosen, several=several)
     inputs = [identity for identity in map(_identity, sources) if identity is not None]
     if names_folder(output):
         folder = Path(output)
@@ -194,6 +204,7 @@ def plan_output(
         if folder.exists() and not folder.is_dir():
             raise VntasksError("output_unwritable", output, reason="it is not a folder")
         chosen = given or "json"
+        _check_clock(chosen)
         files = _folder_files(folder, sources, SUFFIX_OF[chosen])
         for target in files.values():
             check_target(target, inputs, force=force, resume=False, lines=chosen == "jsonl")
@@ -201,6 +212,7 @@ def plan_output(
             _writable_folder(folder, folder)
         return Plan(chosen, folder=folder, several=several, files=files)
     chosen = choose_format(output, given, several)
+    _check_clock(chosen)
     if resume and chosen != "jsonl":
         raise VntasksError("resume_needs_lines", "")
     path = Path(output)

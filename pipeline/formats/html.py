@@ -242,7 +242,7 @@ def _legend() -> str:
     )
 
 
-def to_html(records: Iterable[dict[str, Any]]) -> bytes:
+def to_html(records: Iterable[dict[str, Any]], lang: str = "vi") -> bytes:
     """The review page for ``records`` (built with ``with_text=True``), one
     section per document; records that carry an error are skipped."""
     documents = [r for r in records if "tasks" in r]
