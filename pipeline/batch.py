@@ -212,7 +212,7 @@ def _dump(record: dict[str, Any], lines: bool) -> str:
     return json.dumps(record, ensure_ascii=False, indent=2) + "\n"
 
 
-def _count(summary: Summary, outcome: Outcome) -> bool:
+def count_outcome(summary: Summary, outcome: Outcome) -> bool:
     """Add ``outcome`` to ``summary``; whether it is to be written (an
     outcome an earlier run already wrote is not)."""
     if outcome.error is not None:
@@ -235,7 +235,7 @@ def write_records(outcomes: Iterable[Outcome], stream: IO[str], as_lines: bool) 
     only) or as JSON Lines, flushing after each line."""
     summary = Summary()
     for outcome in outcomes:
-        if not _count(summary, outcome):
+        if not count_outcome(summary, outcome):
             continue
         if outcome.record is not None:
             stream.write(_dump(outcome.record, as_lines))
@@ -252,7 +252,7 @@ def write_array(outcomes: Iterable[Outcome], stream: IO[str]) -> Summary:
     stream.write("[")
     separator = "\n"
     for outcome in outcomes:
-        _count(summary, outcome)
+        count_outcome(summary, outcome)
         item = outcome.record if outcome.record is not None else error_record(outcome)
         body = json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n  ")
         stream.write(f"{separator}  {body}")
@@ -418,7 +418,7 @@ def _write_each(outcomes: Iterable[Outcome], plan: Plan, lang: str | None) -> Su
 
     summary = Summary()
     for outcome in outcomes:
-        _count(summary, outcome)
+        count_outcome(summary, outcome)
         target = plan.files.get(outcome.source)
         if outcome.record is None or target is None:
             continue

@@ -230,3 +230,30 @@ def test_cli_extract_doc_type_and_number_replace_what_is_read(
     assert given.exit_code == 0, given.output
     document = json.loads(_stdout(given))["document"]
     assert (document["doc_type"], document["number"]) == ("Công văn", "88/CV-BCĐ")
+
+
+@pytest.mark.parametrize(
+    ("command", "name", "where"),
+    [
+        (["extract"], "out.json", "json"),
+        (["extract"], "out.csv", "csv"),
+        (["extract", "-f", "html"], "page.html", "review page"),
+        (["review"], "page.html", "review page"),
+    ],
+)
+def test_cli_summary_for_a_person(runner, tmp_path, command, name, where):
+    """What make demo ends with (issue 14): documents, tasks, and where they
+    went, instead of the whole JSON."""
+    record = json.loads(_stdout(runner.invoke(app, ["extract", str(SAMPLE)])))
+    tasks = record["tasks"]
+    leads = sum(any(b["role"] == "lead" for b in t["responsible"]) for t in tasks)
+    deadlines = sum(t["deadline"] is not None for t in tasks)
+    target = tmp_path / name
+    result = runner.invoke(app, [*command, str(SAMPLE), "-o", str(target), "--summary"])
+    assert result.exit_code == 0, result.output
+    assert _stdout(result).splitlines() == [
+        f"1 document extracted, {len(tasks)} tasks ({leads} with a lead, "
+        f"{deadlines} with a deadline)",
+        f"{where}: {target}",
+    ]
+    assert target.stat().st_size > 0

@@ -115,9 +115,11 @@ def from_review_command(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace existing gold files.")] = False,
 ) -> None:
-    """Turn a reviewer's decisions into vntasks-gold/1 files: accepted and
-    corrected records become gold tasks, rejected and unreviewed ones are
-    left out. Score them with `vntasks evaluate --annotations DIR --part all`."""
+    """Turn the decisions saved by the review page into gold files.
+
+    Accepted and corrected records become vntasks-gold/1 tasks; rejected
+    and unreviewed ones are left out. Score them with
+    `vntasks evaluate --annotations DIR --part all`."""
     from pipeline.cli.options import usage_error
     from pipeline.errors import VntasksError
     from pipeline.gold import shared_dir

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from pipeline.batch import Outcome, Summary
+from pipeline.batch import Outcome, Summary, count_outcome
 from pipeline.formats.csv import to_csv
 from pipeline.formats.html import to_html
 from pipeline.formats.ics import to_ics
@@ -83,10 +83,8 @@ def write_formatted(
     summary = Summary()
     records = []
     for outcome in outcomes:
-        if outcome.record is None:
-            summary.failed.append(outcome)
-        else:
-            summary.ok += 1
+        count_outcome(summary, outcome)
+        if outcome.record is not None:
             records.append(outcome.record)
     if not records:
         return summary
