@@ -82,14 +82,14 @@ class Done:
     hashes: set[str] = field(default_factory=set)
     errors: dict[str, tuple[str, str]] = field(default_factory=dict)
     length: int = 0
+    # Whole lines: documents written (two files of one text are two lines
+    # but one hash).
+    lines: int = 0
 
     @property
     def sources(self) -> set[str]:
         return set(self.errors)
 
-    @property
-    def documents(self) -> int:
-        return len(self.hashes) + len(self.errors)
 
 
 def expand_inputs(inputs: Iterable[str]) -> list[tuple[str, VntasksError | None]]:
@@ -303,6 +303,7 @@ def read_done(path: Path) -> Done:
             except (ValueError, KeyError, TypeError):
                 break
             done.length += len(line)
+            done.lines += 1
     return done
 
 
@@ -350,7 +351,7 @@ def write_lines_file(
     with partial.open("a", encoding="utf-8") as stream:
         summary = write_records(outcomes, stream, True)
         os.fsync(stream.fileno())
-    if summary.ok == 0 and not done.documents:
+    if summary.ok == 0 and not done.lines:
         # Nothing extracted and nothing kept: an existing output stays.
         partial.unlink()
         sync_folder(path.parent)
@@ -435,7 +436,7 @@ def interrupted_note(plan: Plan) -> str:
     if plan.file is not None and plan.format == "jsonl":
         partial = partial_path(plan.file)
         if partial.exists():
-            kept = read_done(partial).documents
+            kept = read_done(partial).lines
             written = "1 document is" if kept == 1 else f"{kept} documents are"
             return (
                 f"{written} written in {partial}; run the same command "

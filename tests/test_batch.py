@@ -129,14 +129,16 @@ def test_batch_read_done(tmp_path: Path) -> None:
     ]
     whole = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
     path.write_text(whole + '{"document": {"sou', encoding="utf-8")
-    assert read_done(path) == Done({"aa"}, {"b.txt": ("empty", "…")}, len(whole.encode("utf-8")))
+    assert read_done(path) == Done(
+        {"aa"}, {"b.txt": ("empty", "…")}, len(whole.encode("utf-8")), lines=2
+    )
 
 
 def test_batch_read_done_stops_at_a_line_that_is_not_json(tmp_path: Path) -> None:
     path = tmp_path / "out.jsonl"
     good = '{"document": {"text_sha256": "aa"}}\n'
     path.write_text(good + "not json\n" + '{"document": {"text_sha256": "bb"}}\n')
-    assert read_done(path) == Done({"aa"}, {}, len(good))
+    assert read_done(path) == Done({"aa"}, {}, len(good), lines=1)
 
 
 @pytest.mark.parametrize(
@@ -250,7 +252,7 @@ def test_batch_ctrl_c_keeps_the_partial_file_for_resume(tmp_path, many, workers)
     running.send_signal(signal.SIGINT)
     _, stderr = running.communicate(timeout=60)
     assert running.returncode == 130
-    kept = read_done(partial).documents
+    kept = read_done(partial).lines
     assert 2 <= kept < 12
     assert stderr.splitlines() == [
         f"interrupted: {kept} documents are written in {partial}; "
@@ -296,3 +298,13 @@ def test_batch_ctrl_c_says_what_it_left(tmp_path, monkeypatch, name, existing, n
     assert line.startswith("interrupted: ") and note in line
     assert (target.read_text() == "old\n") if existing else not target.exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(f".{name}")]
+
+
+def test_batch_interrupted_note_counts_lines_not_distinct_texts(tmp_path):
+    from pipeline.batch import interrupted_note
+    from pipeline.output import Plan
+
+    same = '{"document": {"source": "%s", "text_sha256": "aa"}, "tasks": []}\n'
+    (tmp_path / "out.jsonl.partial").write_text(same % "a.txt" + same % "copy/a.txt")
+    note = interrupted_note(Plan("jsonl", file=tmp_path / "out.jsonl"))
+    assert note.startswith("2 documents are written in ")
