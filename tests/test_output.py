@@ -298,3 +298,24 @@ def test_output_folder_refuses_an_existing_file_in_it(tmp_path):
     result = _extract(str(SAMPLE), "-o", str(tmp_path))
     assert result.exit_code == 2
     assert "exists; add --force" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["json", "jsonl"])
+def test_output_a_reader_that_stops_early_is_no_error(name):
+    """``vntasks extract … | head``: exit 141 (SIGPIPE) without a word."""
+    import subprocess
+    import sys
+
+    from checks import ROOT
+
+    inputs = [str(path) for path in sorted(CORPUS.glob("*.txt"))] * 3
+    command = [sys.executable, "-c", "from pipeline.cli import main; main()", "extract",
+               *inputs, "--with-text", "-f", name, "--workers", "1"]
+    running = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert running.stdout.read(10)
+    running.stdout.close()
+    stderr = running.stderr.read()
+    running.stderr.close()
+    assert running.wait(timeout=120) == 141
+    assert stderr == b""

@@ -42,3 +42,26 @@ def test_quiet_library_lines_never_reach_stderr(tmp_path, noisy, engine):
         "error: blank.html: the HTML page has no main text",
         "1 of 3 documents extracted; failed: broken.pdf, blank.html",
     ]
+
+
+def test_quiet_silence_drops_warnings_and_every_log_record():
+    """What the program does first: after it, neither a warning nor a log
+    record of any library (even one routed to stderr by basicConfig, as
+    underthesea does) is printed."""
+    import subprocess
+    import sys
+
+    code = (
+        "import logging, warnings\n"
+        "from pipeline.quiet import silence_libraries, is_silenced\n"
+        "assert not is_silenced()\n"
+        "silence_libraries()\n"
+        "assert is_silenced()\n"
+        "logging.basicConfig()\n"
+        "logging.getLogger('pypdf').warning('EOF marker not found')\n"
+        "logging.getLogger('trafilatura').error('empty HTML tree')\n"
+        "warnings.warn('a library warning', UserWarning)\n"
+    )
+    done = subprocess.run([sys.executable, "-W", "default", "-c", code], capture_output=True,
+                          text=True, env={"PYTHONPATH": str(ROOT), "PATH": ""}, timeout=60)
+    assert (done.returncode, done.stderr) == (0, "")

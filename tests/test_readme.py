@@ -104,3 +104,13 @@ def test_readme_make_demo_ends_with_a_short_summary(tmp_path):
     assert printed[1] == f"review page: {tmp_path / 'demo' / 'review.html'}"
     assert printed[2].startswith("the records as JSON: vntasks extract corpus/")
     assert Path(tmp_path / "demo" / "review.html").stat().st_size > 10_000
+
+
+def test_readme_points_to_a_changelog_of_what_users_see():
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "CHANGELOG.md" in README
+    assert changelog.startswith("# Changelog")
+    assert "## Unreleased" in changelog
+    for change in ("--version", "--force", "SOURCE_DATE_EPOCH", "from vntasks import extract",
+                   "from-review", "--lang vi"):
+        assert change in changelog, change

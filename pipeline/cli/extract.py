@@ -9,6 +9,7 @@ work is :func:`pipeline.batch.write_outputs`."""
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -223,10 +224,16 @@ def interruption(plan: Plan) -> Iterator[None]:
 @contextmanager
 def unwritable_output(plan: Plan) -> Iterator[None]:
     """An output that fails while being written (a full disk, a folder made
-    read-only meanwhile): one line and exit 1; the old file is kept."""
+    read-only meanwhile): one line and exit 1; the old file is kept. A
+    reader of standard output that stopped early (``| head``) is no error:
+    exit 141 (128 + SIGPIPE) without a word, as other Unix tools do."""
     try:
         yield
     except OSError as error:
+        if isinstance(error, BrokenPipeError) and plan.file is None and plan.folder is None:
+            # Later flushes of the closed stream would fail again at exit.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(code=141) from None
         from pipeline.output import describe_failure
 
         typer.echo(f"error: {describe_failure(error, plan.file)}", err=True)
