@@ -91,7 +91,6 @@ class Done:
         return set(self.errors)
 
 
-
 def expand_inputs(inputs: Iterable[str]) -> list[tuple[str, VntasksError | None]]:
     """The documents the command-line arguments name, in order: ``-`` stays
     ``-``, a directory becomes its supported files (sorted by name, not

@@ -211,6 +211,9 @@ def plan_output(
         if not files:
             _writable_folder(folder, folder)
         return Plan(chosen, folder=folder, several=several, files=files)
+    if resume and given is None and not Path(output).suffix:
+        # --resume means JSON Lines, as it always has.
+        given = "jsonl"
     chosen = choose_format(output, given, several)
     _check_clock(chosen)
     if resume and chosen != "jsonl":

@@ -319,3 +319,11 @@ def test_output_a_reader_that_stops_early_is_no_error(name):
     running.stderr.close()
     assert running.wait(timeout=120) == 141
     assert stderr == b""
+
+
+def test_output_resume_without_an_extension_still_means_json_lines(tmp_path):
+    target = tmp_path / "out"
+    result = _extract(str(SAMPLE), "-o", str(target), "--resume")
+    assert result.exit_code == 0, result.output
+    [line] = target.read_text("utf-8").splitlines()
+    validate(json.loads(line))
