@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,7 +129,7 @@ def _writable_folder(folder: Path, target: Path) -> None:
 
 
 def check_target(
-    path: Path, inputs: Iterable[tuple[int, int]], *, force: bool, resume: bool, lines: bool
+    path: Path, inputs: Collection[tuple[int, int]], *, force: bool, resume: bool, lines: bool
 ) -> None:
     """Refuse to write ``path`` where that would destroy something: see the
     module docstring. ``inputs`` are the (device, inode) pairs of the input
@@ -151,7 +151,7 @@ def check_target(
         for test, kind in _SPECIAL_KINDS:
             if test(found.st_mode):
                 raise VntasksError("output_special", name, kind=kind)
-        if (found.st_dev, found.st_ino) in set(inputs):
+        if (found.st_dev, found.st_ino) in inputs:
             raise VntasksError("output_is_input", name)
         if not force and not (resume and lines):
             hint = " (or --resume to carry on)" if lines else ""
@@ -196,7 +196,7 @@ def plan_output(
         chosen = choose_format(None, given, several)
         _check_clock(chosen)
         return Plan(chosen, several=several)
-    inputs = [identity for identity in map(_identity, sources) if identity is not None]
+    inputs = {identity for identity in map(_identity, sources) if identity is not None}
     if names_folder(output):
         folder = Path(output)
         if resume:
@@ -207,7 +207,8 @@ def plan_output(
         _check_clock(chosen)
         files = _folder_files(folder, sources, SUFFIX_OF[chosen])
         for target in files.values():
-            check_target(target, inputs, force=force, resume=False, lines=chosen == "jsonl")
+            # Each file is written whole (no .partial, no --resume).
+            check_target(target, inputs, force=force, resume=False, lines=False)
         if not files:
             _writable_folder(folder, folder)
         return Plan(chosen, folder=folder, several=several, files=files)
