@@ -472,7 +472,6 @@ class EvaluationReport:
             "warnings": list(self.warnings),
         }
 
-
     def document_fields(self) -> dict[str, dict[str, dict[str, Any]]]:
         """Counts and rates of every field, per document:
         ``{document: {field: {tp, fp, fn, matched, matched_right, precision,
