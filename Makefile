@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SAMPLE ?= corpus/ke-hoach-mau-chuyen-doi-so-tinh-an-binh.txt
+DEMO ?= demo
 
 .PHONY: install demo test test-all lint bench evaluate clean
 
@@ -16,8 +17,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# A short summary and the review page, not the whole JSON: that is one
+# command away, printed at the end.
 demo: $(STAMP)
-	$(BIN)/vntasks extract $(SAMPLE)
+	@$(BIN)/vntasks review $(SAMPLE) -o $(DEMO)/review.html --force --summary
+	@echo "the records as JSON: $(BIN)/vntasks extract $(SAMPLE)"
 
 test: $(STAMP)
 	$(BIN)/pytest -m "not slow and not benchmark"
@@ -26,7 +30,7 @@ test-all: $(STAMP)
 	$(BIN)/pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check pipeline tests benchmarks
+	$(BIN)/ruff check pipeline vntasks tests benchmarks
 
 evaluate: $(STAMP)
 	$(BIN)/vntasks evaluate --part all
@@ -35,4 +39,4 @@ bench: $(STAMP)
 	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache $(DEMO)

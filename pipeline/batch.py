@@ -1,11 +1,12 @@
 """Running ``extract`` over one or many inputs and writing the records.
 
 One input gives one JSON object; several give JSON Lines, one document per
-line, where a document that failed still gets its line
+line, or one JSON array; a document that failed still gets its line or item
 (``{"document": {"source": …}, "error": {"code", "message"}}``) so a tracker
-sees what is missing. A file written with ``-o`` is written atomically: to a
-temporary file beside it, then renamed, so an interrupted run never leaves a
-truncated file where a good one was.
+sees what is missing. A file written with ``-o`` is written atomically
+(:mod:`pipeline.output`): to a temporary file beside it, then renamed, so an
+interrupted run never leaves a truncated file where a good one was, and a
+run that extracted nothing writes nothing.
 
 JSON Lines written to a file go to ``<output>.partial`` first, one whole line
 at a time and flushed, and are renamed to the output when the batch ends: an
@@ -20,8 +21,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -29,6 +29,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from pipeline.errors import VntasksError
 from pipeline.model import RawDocument
+from pipeline.output import Plan, atomic_output, partial_path, publish, sync_folder
 
 if TYPE_CHECKING:
     from pipeline.parallel import Engine, Job
@@ -36,29 +37,58 @@ if TYPE_CHECKING:
 
 @dataclass
 class Outcome:
+    """One document of a batch: its record, or the error that refused it."""
+
     source: str
     record: dict[str, Any] | None = None
     error: VntasksError | None = None
     # Already in the output of an earlier run (``resume``): nothing to write.
+    # With an ``error``, the earlier run failed on it and wrote its error line.
     skipped: bool = False
 
 
 @dataclass
 class Summary:
+    """What a run did: documents extracted now (``ok``), documents that
+    failed (now, or in the earlier run a resumed output holds, in input
+    order), and records already in the output (``skipped``)."""
+
     ok: int = 0
     failed: list[Outcome] = field(default_factory=list)
     skipped: int = 0
+    # Of the documents extracted now: their tasks, and how many of those
+    # have a lead and a deadline (for the summary a person reads).
+    tasks: int = 0
+    with_lead: int = 0
+    with_deadline: int = 0
+
+    @property
+    def failed_before(self) -> list[Outcome]:
+        """The failures that an earlier run wrote and this one kept."""
+        return [outcome for outcome in self.failed if outcome.skipped]
+
+    @property
+    def total(self) -> int:
+        return self.ok + len(self.failed) + self.skipped
 
 
 @dataclass
 class Done:
     """What an earlier run already wrote to a JSON Lines output: the text
-    hashes of its records, the sources of its error lines, and the length in
-    bytes of its whole lines (a truncated last line is not counted)."""
+    hashes of its records, its error lines by source (``(code, message)``),
+    and the length in bytes of its whole lines (a truncated last line is not
+    counted)."""
 
     hashes: set[str] = field(default_factory=set)
-    sources: set[str] = field(default_factory=set)
+    errors: dict[str, tuple[str, str]] = field(default_factory=dict)
     length: int = 0
+    # Whole lines: documents written (two files of one text are two lines
+    # but one hash).
+    lines: int = 0
+
+    @property
+    def sources(self) -> set[str]:
+        return set(self.errors)
 
 
 def expand_inputs(inputs: Iterable[str]) -> list[tuple[str, VntasksError | None]]:
@@ -142,6 +172,7 @@ def extract_records(
     output) come back as skipped outcomes.
     """
     from pipeline.parallel import Options, rebuild_error, run
+    from pipeline.quiet import is_silenced
 
     options = Options(
         issued=issued,
@@ -150,10 +181,14 @@ def extract_records(
         with_text=with_text,
         max_bytes=max_bytes,
         skip_hashes=frozenset(done.hashes) if done is not None else frozenset(),
+        quiet=is_silenced(),
     )
     jobs = _jobs(sources, max_bytes, done)
     for result in run(jobs, options, workers=workers, engine=engine, scheduler=scheduler):
-        if result.skipped:
+        if result.skipped and done is not None and result.source in done.errors:
+            earlier = rebuild_error(result.source, *done.errors[result.source])
+            yield Outcome(result.source, error=earlier, skipped=True)
+        elif result.skipped:
             yield Outcome(result.source, skipped=True)
         elif result.error is not None:
             yield Outcome(result.source, error=rebuild_error(result.source, *result.error))
@@ -162,6 +197,7 @@ def extract_records(
 
 
 def error_record(outcome: Outcome) -> dict[str, Any]:
+    """The JSON line or array item of a document that failed."""
     assert outcome.error is not None
     return {
         "document": {"source": outcome.source},
@@ -175,68 +211,75 @@ def _dump(record: dict[str, Any], lines: bool) -> str:
     return json.dumps(record, ensure_ascii=False, indent=2) + "\n"
 
 
+def count_outcome(summary: Summary, outcome: Outcome) -> bool:
+    """Add ``outcome`` to ``summary``; whether it is to be written (an
+    outcome an earlier run already wrote is not)."""
+    if outcome.error is not None:
+        summary.failed.append(outcome)
+    elif outcome.skipped:
+        summary.skipped += 1
+    else:
+        summary.ok += 1
+        tasks = outcome.record["tasks"] if outcome.record is not None else []
+        summary.tasks += len(tasks)
+        summary.with_lead += sum(
+            any(body["role"] == "lead" for body in task["responsible"]) for task in tasks
+        )
+        summary.with_deadline += sum(task["deadline"] is not None for task in tasks)
+    return not outcome.skipped
+
+
 def write_records(outcomes: Iterable[Outcome], stream: IO[str], as_lines: bool) -> Summary:
     """Write outcomes as one JSON object (``as_lines`` False: the first record
     only) or as JSON Lines, flushing after each line."""
     summary = Summary()
     for outcome in outcomes:
-        if outcome.skipped:
-            summary.skipped += 1
+        if not count_outcome(summary, outcome):
             continue
         if outcome.record is not None:
-            summary.ok += 1
             stream.write(_dump(outcome.record, as_lines))
-        else:
-            summary.failed.append(outcome)
-            if as_lines:
-                stream.write(_dump(error_record(outcome), True))
+        elif as_lines:
+            stream.write(_dump(error_record(outcome), True))
         stream.flush()
     return summary
 
 
+def write_array(outcomes: Iterable[Outcome], stream: IO[str]) -> Summary:
+    """Write outcomes as one JSON array, a record or an error object per
+    document in input order, streamed one document at a time."""
+    summary = Summary()
+    stream.write("[")
+    separator = "\n"
+    for outcome in outcomes:
+        count_outcome(summary, outcome)
+        item = outcome.record if outcome.record is not None else error_record(outcome)
+        body = json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        stream.write(f"{separator}  {body}")
+        separator = ",\n"
+        stream.flush()
+    stream.write("\n]\n" if summary.total else "]\n")
+    return summary
+
+
 def exit_status(summary: Summary) -> int:
-    """0 when every input gave records, 1 when some failed (usage errors, 2,
-    are the command line's own)."""
+    """0 when every input gave records, 1 when some failed, now or in the
+    earlier run a resumed output holds (usage errors, 2, are the command
+    line's own)."""
     return 1 if summary.failed else 0
 
 
 def failure_report(summary: Summary) -> list[str]:
     """The lines to print on standard error: one per failed input, naming it
     and the reason, then a summary when there was more than one input."""
-    lines = [f"error: {failed.error}" for failed in summary.failed]
-    total = summary.ok + len(summary.failed)
-    if summary.failed and total > 1:
+    lines = [
+        f"error: {failed.error}" + (" (in the earlier run)" if failed.skipped else "")
+        for failed in summary.failed
+    ]
+    if summary.failed and summary.total > 1:
         names = ", ".join(failed.source for failed in summary.failed)
-        lines.append(f"{summary.ok} of {total} documents extracted; failed: {names}")
+        extracted = summary.ok + summary.skipped
+        lines.append(f"{extracted} of {summary.total} documents extracted; failed: {names}")
     return lines
-
-
-def _current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_atomically(path: Path, write: Any) -> Any:
-    """Call ``write(stream)`` on a temporary file, then rename it to ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            result = write(stream)
-        # mkstemp creates the file private (0600); an output is an ordinary
-        # file that colleagues may open, so give it the usual permissions.
-        os.chmod(temporary, 0o666 & ~_current_umask())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return result
-
-
-def partial_path(path: Path) -> Path:
-    """Where JSON Lines for ``path`` are written until the batch ends."""
-    return path.with_name(path.name + ".partial")
 
 
 def read_done(path: Path) -> Done:
@@ -252,12 +295,14 @@ def read_done(path: Path) -> Done:
                 record = json.loads(line)
                 document = record["document"]
                 if "error" in record:
-                    done.sources.add(document["source"])
+                    error = record["error"]
+                    done.errors[document["source"]] = (error["code"], error["message"])
                 else:
                     done.hashes.add(document["text_sha256"])
             except (ValueError, KeyError, TypeError):
                 break
             done.length += len(line)
+            done.lines += 1
     return done
 
 
@@ -305,6 +350,100 @@ def write_lines_file(
     with partial.open("a", encoding="utf-8") as stream:
         summary = write_records(outcomes, stream, True)
         os.fsync(stream.fileno())
-    os.chmod(partial, 0o666 & ~_current_umask())
-    os.replace(partial, path)
+    if summary.ok == 0 and not done.lines:
+        # Nothing extracted and nothing kept: an existing output stays.
+        partial.unlink()
+        sync_folder(path.parent)
+        return summary
+    publish(partial, path)
     return summary
+
+
+def write_json_file(path: Path, outcomes: Iterable[Outcome], shape: str) -> Summary:
+    """Write ``outcomes`` to ``path`` atomically, as one JSON object
+    (``shape="object"``), one JSON array (``"array"``) or JSON Lines
+    (``"lines"``); when no document was extracted nothing is written and an
+    existing file stays as it was."""
+    with atomic_output(path) as pending:
+        if shape == "array":
+            summary = write_array(outcomes, pending.stream)
+        else:
+            summary = write_records(outcomes, pending.stream, shape == "lines")
+        pending.keep = summary.ok > 0
+    return summary
+
+
+def write_outputs(
+    plan: Plan,
+    inputs: Sequence[str],
+    *,
+    resume: bool = False,
+    observe: Any = None,
+    with_text: bool = False,
+    lang: str | None = None,
+    **options: Any,
+) -> Summary:
+    """Extract ``inputs`` and write them as ``plan`` (from
+    :func:`pipeline.output.plan_output`) says: to standard output, to one
+    file, or to one file per input in a folder. ``options`` go to
+    :func:`extract_records`; ``observe``, if given, wraps the outcome stream
+    (a progress display); ``lang`` is the language of the table headers and
+    of the review page (:mod:`pipeline.formats.labels`)."""
+    from pipeline.formats import FORMATS, write_formatted
+
+    chosen = FORMATS.get(plan.format)
+    if plan.file is not None and plan.format == "jsonl":
+        return write_lines_file(
+            plan.file, inputs, resume=resume, observe=observe, with_text=with_text, **options
+        )
+    needs_text = with_text or (chosen is not None and chosen.needs_text)
+    outcomes = extract_records(inputs, with_text=needs_text, **options)
+    if observe is not None:
+        outcomes = observe(outcomes)
+    if plan.folder is not None:
+        return _write_each(outcomes, plan, lang)
+    if chosen is not None:
+        return write_formatted(outcomes, chosen.name, plan.file, lang=lang)
+    shape = "lines" if plan.format == "jsonl" else "array" if plan.several else "object"
+    if plan.file is not None:
+        return write_json_file(plan.file, outcomes, shape)
+    if shape == "array":
+        return write_array(outcomes, sys.stdout)
+    return write_records(outcomes, sys.stdout, shape == "lines")
+
+
+def _write_each(outcomes: Iterable[Outcome], plan: Plan, lang: str | None) -> Summary:
+    """One file per document in ``plan.folder``, written as each comes."""
+    from pipeline.formats import FORMATS, write_formatted
+
+    summary = Summary()
+    for outcome in outcomes:
+        count_outcome(summary, outcome)
+        target = plan.files.get(outcome.source)
+        if outcome.record is None or target is None:
+            continue
+        if plan.format in FORMATS:
+            write_formatted([outcome], plan.format, target, lang=lang)
+        else:
+            shape = "lines" if plan.format == "jsonl" else "object"
+            write_json_file(target, [outcome], shape)
+    return summary
+
+
+def interrupted_note(plan: Plan) -> str:
+    """What an interrupted run leaves, for the one line printed on Ctrl-C."""
+    if plan.file is not None and plan.format == "jsonl":
+        partial = partial_path(plan.file)
+        if partial.exists():
+            kept = read_done(partial).lines
+            written = "1 document is" if kept == 1 else f"{kept} documents are"
+            return (
+                f"{written} written in {partial}; run the same command "
+                "with --resume to carry on"
+            )
+    if plan.folder is not None:
+        return f"the files written so far stay in {plan.folder}"
+    if plan.file is not None:
+        state = "is as it was" if plan.file.exists() else "was not written"
+        return f"{plan.file} {state}"
+    return "stopped"

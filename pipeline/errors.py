@@ -1,7 +1,10 @@
 """Every error a user can see, with a stable code, in one place.
 
 The CLI prints ``<source>: <message>`` on one line and exits non-zero; JSON
-Lines output records ``{"code", "message"}`` for a failed document.
+Lines output records ``{"code", "message"}`` for a failed document. For the
+``output_*`` codes (and the format and option codes after them) the
+"source" is the ``-o`` path or the option: they are refusals made before any
+work starts, and the CLI exits 2.
 """
 
 from __future__ import annotations
@@ -31,16 +34,51 @@ MESSAGES = {
     "corrupt_pdf": "the PDF is corrupt or truncated ({reason})",
     "no_text_layer": "no text layer; OCR is not supported",
     "no_main_text": "the HTML page has no main text",
+    "image": "the file is {what}, not a document; OCR is not supported",
+    "archive": "the file is {what}; unpack it and give the documents inside",
+    "other_office": (
+        "the file is {what}, which vntasks does not read; save it as .docx, .pdf or .txt"
+    ),
     "no_supported_files": "the directory holds no supported files ({supported})",
-    "bad_issued": "--issued must be a date written YYYY-MM-DD, got {value!r}",
+    "unreadable": "the file cannot be read ({reason})",
+    # Outputs (pipeline/output.py).
+    "output_exists": "the file exists; add --force to replace it{hint}",
+    "output_partial": (
+        "an interrupted run left {partial}; add --resume to carry on from it "
+        "or --force to start again"
+    ),
+    "output_is_input": "is one of the inputs; writing there would destroy it",
+    "output_special": (
+        "is a {kind}, not a regular file; refused (leave out -o to write to standard output)"
+    ),
+    "output_symlink": "is a symbolic link to {target}; give the path it points to instead",
+    "output_unwritable": "cannot be written: {reason}",
+    "output_collision": (
+        "would be written for two inputs ({first} and {second}); rename one, "
+        "or write them all to one file"
+    ),
+    "format_mismatch": (
+        "the name says {implied} but --format says {given}; make them agree"
+    ),
+    "unknown_extension": (
+        "cannot tell the format from {suffix!r}; give --format ({formats})"
+    ),
+    "force_and_resume": "--force starts again and --resume carries on; give one of them",
+    "resume_needs_lines": "--resume needs JSON Lines written to a file with -o (a .jsonl name)",
+    # Options.
+    "bad_epoch": "must be a number of seconds since 1970-01-01 UTC, got {value!r}",
+    "bad_date": "must be a date written YYYY-MM-DD, got {value!r}",
+    "no_such_date": "{value} does not exist: {reason}",
 }
 
 
 class VntasksError(Exception):
-    """An input the pipeline refuses, with a code from :data:`MESSAGES`."""
+    """An input the pipeline refuses (or an output or option the command line
+    refuses), with a code from :data:`MESSAGES`."""
 
     def __init__(self, code: str, source: str, **details: object) -> None:
         self.code = code
         self.source = source
         self.message = MESSAGES[code].format(**details)
-        super().__init__(f"{source}: {self.message}")
+        # Refusals of the command line as a whole name no file.
+        super().__init__(f"{source}: {self.message}" if source else self.message)

@@ -105,6 +105,10 @@ if TYPE_CHECKING:
     import pandas as pd
 
 MODES = ("lenient", "strict")
+# The JSON report (EvaluationReport.to_dict, vntasks evaluate --json).
+REPORT_FORMAT = "vntasks-evaluation/1"
+COUNT_KEYS = ("tp", "fp", "fn", "matched", "matched_right")
+RATE_KEYS = ("precision", "recall", "f1", "accuracy")
 TASK_MATCH_THRESHOLD = 0.5
 BODY_MATCH_THRESHOLD = 0.6
 ISSUER_MATCH_THRESHOLD = 0.8
@@ -347,6 +351,9 @@ class EvaluationReport:
     # Kept so a second mode can be scored without running the pipeline again.
     predictions: dict[str, Any] = field(default_factory=dict, repr=False)
     verdicts: list[TaskVerdict] = field(default_factory=list, repr=False)
+    # The part of the split scored (dev, test, old-test, all); None when the
+    # documents were given by hand.
+    part: str | None = None
 
     def scores(self, by: str | None = None) -> pd.DataFrame:
         """Precision/recall/F1 per field, micro-averaged within each group of
@@ -431,18 +438,28 @@ class EvaluationReport:
         return self.per_document.sort_values(f"{field_name}_f1", na_position="first").head(n)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready summary (NaN becomes ``null``)."""
+        """A JSON-ready report (``vntasks-evaluation/1``) with stable keys:
+        every field is present for the totals and for each document, even
+        with nothing to count; counts are integers, and a rate whose
+        denominator is 0 is ``null``."""
 
         def records(frame: pd.DataFrame, index_name: str) -> list[dict[str, Any]]:
             rows = frame.reset_index().rename(columns={"index": index_name})
             return json.loads(rows.to_json(orient="records", force_ascii=False))
 
         confusion = self.deadline_confusion
+        per_document = records(self.per_document, "document")
+        fields = self.document_fields()
+        for row in per_document:
+            row["fields"] = fields.get(row["document"], _empty_fields())
         return {
+            "format": REPORT_FORMAT,
+            "part": self.part,
             "mode": self.mode,
-            "totals": records(self.totals, "field"),
-            "metadata": records(self.metadata_scores, "field"),
-            "per_document": records(self.per_document, "document"),
+            "documents": len(per_document),
+            "totals": _stable(records(self.totals, "field"), FIELDS),
+            "metadata": _stable(records(self.metadata_scores, "field"), METADATA_FIELDS),
+            "per_document": per_document,
             "per_kind": records(self.per_kind, "kind"),
             "deadline_confusion": {
                 str(gold): {str(k): int(v) for k, v in row.items()}
@@ -454,6 +471,46 @@ class EvaluationReport:
             ],
             "warnings": list(self.warnings),
         }
+
+    def document_fields(self) -> dict[str, dict[str, dict[str, Any]]]:
+        """Counts and rates of every field, per document:
+        ``{document: {field: {tp, fp, fn, matched, matched_right, precision,
+        recall, f1, accuracy}}}``."""
+        table = self.scores("document")
+        out: dict[str, dict[str, dict[str, Any]]] = {}
+        for (document, name), row in table.iterrows():
+            out.setdefault(document, _empty_fields())[name] = _figures(row)
+        return out
+
+
+def _figures(row: Mapping[str, Any]) -> dict[str, Any]:
+    """One field's counts (int) and rates (float, or None for NaN)."""
+    figures: dict[str, Any] = {key: int(row[key]) for key in COUNT_KEYS}
+    for key in RATE_KEYS:
+        value = row[key]
+        figures[key] = None if value != value else float(value)  # NaN is unequal to itself
+    return figures
+
+
+def _empty_fields() -> dict[str, dict[str, Any]]:
+    return {
+        name: {**dict.fromkeys(COUNT_KEYS, 0), **dict.fromkeys(RATE_KEYS)} for name in FIELDS
+    }
+
+
+def _stable(rows: list[dict[str, Any]], names: tuple[str, ...]) -> list[dict[str, Any]]:
+    """``rows`` (one per field) with every field of ``names`` present, in
+    that order, counts 0 where there was nothing to count."""
+    by_name = {row["field"]: row for row in rows}
+    stable = []
+    for name in names:
+        row = by_name.get(name) or {}
+        stable.append({
+            "field": name,
+            **{key: int(row.get(key) or 0) for key in COUNT_KEYS},
+            **{key: row.get(key) for key in RATE_KEYS},
+        })
+    return stable
 
 
 def _with_rates(summed: pd.DataFrame) -> pd.DataFrame:
@@ -783,10 +840,46 @@ def evaluate(
     )
 
 
-def load_predictions(directory: Path | str, gold_docs: Iterable[GoldDocument]) -> dict[str, Any]:
-    """Saved predictions ``<directory>/<stem>.json``, keyed by document path;
-    a missing file is left out (and :func:`evaluate` warns about it)."""
-    directory = Path(directory)
+def _records_file(path: Path) -> list[dict[str, Any]]:
+    """The records of a file ``vntasks extract`` wrote: JSON Lines, a JSON
+    array, or one JSON object; error lines are left out."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = json.loads(text)
+        found = data if isinstance(data, list) else [data]
+    except ValueError:
+        found = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                found.append(json.loads(line))
+            except ValueError as error:
+                raise ValueError(f"{path}:{number}: not a JSON record ({error})") from None
+    return [r for r in found if isinstance(r, dict) and "tasks" in r and "document" in r]
+
+
+def load_predictions(path: Path | str, gold_docs: Iterable[GoldDocument]) -> dict[str, Any]:
+    """Saved predictions keyed by document path: a folder of
+    ``<stem>.json`` files, or the one file ``vntasks extract`` wrote (JSON
+    Lines, or a JSON array), whose records are matched to gold documents by
+    the stem of their ``source``, else by the hash of the text. A document
+    with no prediction is left out (and :func:`evaluate` warns about it)."""
+    directory = Path(path)
+    if directory.is_file():
+        records = _records_file(directory)
+        by_stem = {Path(r["document"]["source"]).stem: r for r in records}
+        by_hash = {r["document"].get("text_sha256"): r for r in records}
+        predictions = {}
+        for document in gold_docs:
+            digest = (
+                hashlib.sha256(document.text.encode("utf-8")).hexdigest()
+                if document.text is not None else None
+            )
+            found = by_stem.get(document.stem) or by_hash.get(digest)
+            if found is not None:
+                predictions[document.document.path] = found
+        return predictions
     predictions = {}
     for document in gold_docs:
         path = directory / f"{document.stem}.json"
@@ -819,8 +912,9 @@ def run_evaluation(
 ) -> EvaluationReport:
     """Load the gold files of ``part`` and score the pipeline on them.
 
-    ``predictions`` is a folder of saved ``<stem>.json`` files, a mapping as
-    :func:`evaluate` takes, or ``None`` to run ``pipeline.extract`` now.
+    ``predictions`` is a folder of saved ``<stem>.json`` files, the JSON
+    Lines file ``vntasks extract`` wrote, a mapping as :func:`evaluate`
+    takes, or ``None`` to run ``pipeline.extract`` now.
     Raises :class:`pipeline.gold.SharedFolderMissing` without the documents.
     """
     shared_path = gold_module.shared_dir() if shared is None else Path(shared)
@@ -838,4 +932,6 @@ def run_evaluation(
         found = dict(predictions)
     else:
         found = load_predictions(predictions, gold_docs)
-    return evaluate(gold_docs, found, mode)
+    report = evaluate(gold_docs, found, mode)
+    report.part = part
+    return report

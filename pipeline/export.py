@@ -67,6 +67,8 @@ def _task(task: Task) -> dict[str, Any]:
 
 
 def to_dict(result: DocumentResult, with_text: bool = False) -> dict[str, Any]:
+    """``result`` as a v1 record (the JSON contract); ``with_text`` adds the
+    text as read, which the review page needs."""
     meta = result.document
     document: dict[str, Any] = {
         "id": meta.id,
@@ -92,10 +94,12 @@ def to_dict(result: DocumentResult, with_text: bool = False) -> dict[str, Any]:
 
 
 def to_json(result: DocumentResult, with_text: bool = False, indent: int | None = 2) -> str:
+    """The v1 record of ``result`` as JSON text (UTF-8 characters kept)."""
     return json.dumps(to_dict(result, with_text), ensure_ascii=False, indent=indent)
 
 
 def schema_text() -> str:
+    """The JSON Schema of the contract, as shipped in the package."""
     return importlib_resources.files("pipeline").joinpath("schema", SCHEMA_FILE).read_text("utf-8")
 
 

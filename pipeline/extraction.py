@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import re
 from datetime import date
 from pathlib import Path
 
@@ -14,18 +16,30 @@ from pipeline.match import match
 from pipeline.metadata import extract_metadata
 from pipeline.model import DocumentMeta, DocumentResult, RawDocument
 from pipeline.normalise import NormalisedText, normalise
-from pipeline.read import read_document, read_text
+from pipeline.read import SUPPORTED_SUFFIXES, read_document, read_text
 from pipeline.segment import segment
 from pipeline.tokenise import tokenise
 
+_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}$")
+_NOT_FOUND = "no such file (a one-line str that names a file is read as a path)"
+
 
 def _looks_like_path(value: str) -> bool:
+    """A one-line ``str`` that names a file rather than holding the text: an
+    existing file, or a name ending in a supported suffix, or one with no
+    space ending in any file extension (``corpus/x.tx``, a mistyped path,
+    must not be extracted as a text of three words)."""
     if "\n" in value or len(value) >= 4096:
         return False
     try:
-        return Path(value).is_file()
+        if Path(value).is_file():
+            return True
     except OSError:  # a name too long for the file system is text, not a path
         return False
+    name = value.strip()
+    if name.lower().endswith(SUPPORTED_SUFFIXES):
+        return True
+    return not any(char.isspace() for char in name) and _EXTENSION.search(name) is not None
 
 
 def locate_deadlines(view: NormalisedText, text: str) -> list[Phrase]:
@@ -57,8 +71,11 @@ def extract(
 ) -> DocumentResult:
     """Extract every task of one directive.
 
-    ``source`` is a path (``Path``, or a ``str`` naming an existing file), a
-    :class:`RawDocument`, or the text itself. ``issued`` supplies the issue
+    ``source`` is a path (``Path``, or a one-line ``str`` that names a file:
+    one that exists, or a name ending in a file extension), a
+    :class:`RawDocument`, or the text itself; a path that does not exist
+    raises ``FileNotFoundError`` (pass ``read_text(value)`` to extract a
+    one-line text that looks like a file name). ``issued`` supplies the issue
     date where the text gives none; the text's own date wins. ``doc_type``
     and ``number`` say what the document is when the caller knows better than
     the text (a letter with no header, a report that names other directives):
@@ -67,6 +84,8 @@ def extract(
     if isinstance(source, RawDocument):
         raw = source
     elif isinstance(source, Path) or _looks_like_path(source):
+        if not Path(source).exists():
+            raise FileNotFoundError(errno.ENOENT, _NOT_FOUND, str(source))
         raw = read_document(source)
     else:
         raw = read_text(source, source_name or "<text>")

@@ -49,6 +49,9 @@ class DeadlineValue:
 
 @dataclass(frozen=True)
 class Deadline:
+    """A task's deadline: the phrase as written, its span (None when it was
+    inherited from a place with no offsets), and what it means."""
+
     text: str
     span: Span | None
     value: DeadlineValue
@@ -56,6 +59,10 @@ class Deadline:
 
 @dataclass(frozen=True)
 class Body:
+    """A responsible body: its name as written, its role (``lead``, chủ trì,
+    or ``support``, phối hợp), the gazetteer's canonical name when it knows
+    one, and its span."""
+
     name: str
     role: str  # "lead" | "support"
     canonical: str | None
@@ -64,6 +71,10 @@ class Body:
 
 @dataclass
 class Task:
+    """One task: the action (``description`` = ``text[span[0]:span[1]]``),
+    its bodies, its deadline, the heading and sentence it stands in, and the
+    flags a reviewer should check (see the README)."""
+
     id: str
     description: str
     span: Span
@@ -80,6 +91,9 @@ class Task:
 
 @dataclass
 class DocumentMeta:
+    """What the document is: its id, source, type, number, title, issuer,
+    signer, issue date, the SHA-256 of its text and its addressees."""
+
     id: str
     source: str
     doc_type: str | None
@@ -94,6 +108,9 @@ class DocumentMeta:
 
 @dataclass
 class DocumentResult:
+    """What :func:`pipeline.extract` returns for one document: its metadata,
+    its tasks, the text as read (every span points into it) and warnings."""
+
     document: DocumentMeta
     tasks: list[Task]
     text: str

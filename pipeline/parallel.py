@@ -51,6 +51,18 @@ class Options:
     # Text hashes (``document.text_sha256``) already in the output: such a
     # document is read and hashed, then skipped.
     skip_hashes: frozenset[str] = frozenset()
+    # The parent keeps other libraries' log lines off standard error
+    # (pipeline.quiet); workers that share its stderr must do so too.
+    quiet: bool = False
+
+
+def _keep_quiet(options: Options) -> None:
+    """Silence this process as the parent is; a forked worker already is,
+    a spawned one or a Dask worker is not."""
+    if options.quiet:
+        from pipeline.quiet import silence_libraries
+
+        silence_libraries()
 
 
 @dataclass(frozen=True)
@@ -129,6 +141,7 @@ def process(job: Job, options: Options) -> Result:
 
 def process_batch(jobs: list[Job], options: Options) -> list[Result]:
     """One Dask task: several documents, so scheduling costs little per document."""
+    _keep_quiet(options)
     return [process(job, options) for job in jobs]
 
 
@@ -140,6 +153,7 @@ _worker_options: Options | None = None
 def _start_worker(options: Options) -> None:
     global _worker_options
     _worker_options = options
+    _keep_quiet(options)
     # Ctrl-C is the parent's to handle: it stops the pool; workers that
     # caught it too would each print a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)

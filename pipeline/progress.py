@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 from pipeline.batch import Outcome, Summary
+from pipeline.output import Plan
 
 Observer = Callable[[Iterable[Outcome]], Iterator[Outcome]]
 
@@ -65,10 +66,32 @@ def progress_bar(total: int, enabled: bool) -> Iterator[Observer]:
 
 def summary_line(summary: Summary, seconds: float) -> str:
     """One line for the end of a batch."""
-    total = summary.ok + len(summary.failed) + summary.skipped
-    processed = summary.ok + len(summary.failed)
+    before = len(summary.failed_before)
+    processed = summary.ok + len(summary.failed) - before
     rate = processed / seconds if seconds > 0 else 0.0
-    line = f"{total} documents: {summary.ok} extracted, {len(summary.failed)} failed"
+    line = f"{summary.total} documents: {summary.ok} extracted, {len(summary.failed)} failed"
+    if before:
+        line += f" ({before} in the earlier run)"
     if summary.skipped:
         line += f", {summary.skipped} already in the output"
     return line + f", in {seconds:.1f} s ({rate:.2f} documents/s)"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def result_lines(plan: Plan, summary: Summary) -> list[str]:
+    """A short account of a run for a person (``--summary``): documents,
+    tasks, and where they were written."""
+    where = plan.file or plan.folder
+    lines = [
+        f"{_plural(summary.ok, 'document')} extracted, {_plural(summary.tasks, 'task')} "
+        f"({summary.with_lead} with a lead, {summary.with_deadline} with a deadline)"
+    ]
+    if summary.failed:
+        lines.append(f"{len(summary.failed)} failed (see the errors above)")
+    if where is not None:
+        kind = "review page" if plan.format == "html" else plan.format
+        lines.append(f"{kind}: {where}")
+    return lines

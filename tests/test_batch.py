@@ -10,12 +10,16 @@ folder.
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
+from checks import ROOT, run_vntasks
 from typer.testing import CliRunner
 
 from pipeline.batch import Done, Summary, read_done, write_lines_file
@@ -77,7 +81,28 @@ def test_batch_resume_skips_error_lines_by_source(tmp_path: Path, inputs: list[s
     whole = out.read_bytes()
     summary = write_lines_file(out, inputs, resume=True, workers=1)
     assert out.read_bytes() == whole
-    assert (summary.skipped, summary.ok, summary.failed) == (5, 0, [])
+    # The earlier run's failures are still failures (issue 14), not "done".
+    assert (summary.skipped, summary.ok) == (3, 0)
+    assert [(f.source, f.error.code, f.skipped) for f in summary.failed] == [
+        (inputs[2], "not_found", True),
+        (inputs[3], "empty", True),
+    ]
+
+
+def test_batch_resume_reports_the_earlier_failures(tmp_path: Path, inputs: list[str]) -> None:
+    out = tmp_path / "out.jsonl"
+    _run([*inputs, "-o", str(out)])
+    code, stderr = _run([*inputs, "-o", str(out), "--resume", "--progress"])
+    assert code == 1
+    lines = stderr.splitlines()
+    assert lines[-3:] == [
+        f"error: {inputs[2]}: no such file or directory (in the earlier run)",
+        f"error: {inputs[3]}: the file is empty (in the earlier run)",
+        f"3 of 5 documents extracted; failed: {inputs[2]}, {inputs[3]}",
+    ]
+    assert "5 documents: 0 extracted, 2 failed (2 in the earlier run), 3 already in the output" in (
+        stderr
+    )
 
 
 def test_batch_resume_carries_on_from_the_partial_file(
@@ -104,14 +129,16 @@ def test_batch_read_done(tmp_path: Path) -> None:
     ]
     whole = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
     path.write_text(whole + '{"document": {"sou', encoding="utf-8")
-    assert read_done(path) == Done({"aa"}, {"b.txt"}, len(whole.encode("utf-8")))
+    assert read_done(path) == Done(
+        {"aa"}, {"b.txt": ("empty", "…")}, len(whole.encode("utf-8")), lines=2
+    )
 
 
 def test_batch_read_done_stops_at_a_line_that_is_not_json(tmp_path: Path) -> None:
     path = tmp_path / "out.jsonl"
     good = '{"document": {"text_sha256": "aa"}}\n'
     path.write_text(good + "not json\n" + '{"document": {"text_sha256": "bb"}}\n')
-    assert read_done(path) == Done({"aa"}, set(), len(good))
+    assert read_done(path) == Done({"aa"}, {}, len(good), lines=1)
 
 
 @pytest.mark.parametrize(
@@ -189,3 +216,95 @@ def test_batch_dask_cluster_gives_the_local_output(tmp_path: Path, inputs: list[
         check=True, capture_output=True, timeout=120,
     )
     assert remote.read_bytes() == local.read_bytes()
+
+
+# --- Ctrl-C -------------------------------------------------------------------
+
+
+@pytest.fixture()
+def many(tmp_path: Path) -> Path:
+    """Twelve distinct documents: enough to interrupt in the middle."""
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    text = Path(SAMPLES[0]).read_text(encoding="utf-8")
+    for number in range(12):
+        (folder / f"{number:02d}.txt").write_text(f"{text}\nBản số {number}.\n", "utf-8")
+    return folder
+
+
+def _whole_lines(path: Path) -> int:
+    return path.read_bytes().count(b"\n") if path.exists() else 0
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_batch_ctrl_c_keeps_the_partial_file_for_resume(tmp_path, many, workers):
+    out = tmp_path / "out.jsonl"
+    partial = tmp_path / "out.jsonl.partial"
+    command = ["extract", str(many), "-o", str(out), "--workers", workers]
+    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+    running = subprocess.Popen(
+        [sys.executable, "-c", "from pipeline.cli import main; main()", *command],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment,
+    )
+    deadline = time.monotonic() + 120
+    while _whole_lines(partial) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    running.send_signal(signal.SIGINT)
+    _, stderr = running.communicate(timeout=60)
+    assert running.returncode == 130
+    kept = read_done(partial).lines
+    assert 2 <= kept < 12
+    assert stderr.splitlines() == [
+        f"interrupted: {kept} documents are written in {partial}; "
+        "run the same command with --resume to carry on"
+    ]
+    assert not out.exists()
+    resumed = run_vntasks(*command, "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    sources = [json.loads(line)["document"]["source"] for line in out.read_text().splitlines()]
+    assert sources == [str(path) for path in sorted(many.iterdir())]
+
+
+def _interrupted_after_one(real):
+    def extract_records(*args, **kwargs):
+        for number, outcome in enumerate(real(*args, **kwargs)):
+            if number == 1:
+                raise KeyboardInterrupt
+            yield outcome
+
+    return extract_records
+
+
+@pytest.mark.parametrize(
+    ("name", "existing", "note"),
+    [
+        ("out.csv", True, "out.csv is as it was"),
+        ("out.json", False, "out.json was not written"),
+        ("out.jsonl", False, "1 document is written in"),
+    ],
+)
+def test_batch_ctrl_c_says_what_it_left(tmp_path, monkeypatch, name, existing, note):
+    import pipeline.batch
+
+    target = tmp_path / name
+    if existing:
+        target.write_text("old\n")
+    monkeypatch.setattr(
+        pipeline.batch, "extract_records", _interrupted_after_one(pipeline.batch.extract_records)
+    )
+    code, stderr = _run([*SAMPLES, "-o", str(target), "--force", "--workers", "1"])
+    assert code == 130
+    [line] = stderr.splitlines()
+    assert line.startswith("interrupted: ") and note in line
+    assert (target.read_text() == "old\n") if existing else not target.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(f".{name}")]
+
+
+def test_batch_interrupted_note_counts_lines_not_distinct_texts(tmp_path):
+    from pipeline.batch import interrupted_note
+    from pipeline.output import Plan
+
+    same = '{"document": {"source": "%s", "text_sha256": "aa"}, "tasks": []}\n'
+    (tmp_path / "out.jsonl.partial").write_text(same % "a.txt" + same % "copy/a.txt")
+    note = interrupted_note(Plan("jsonl", file=tmp_path / "out.jsonl"))
+    assert note.startswith("2 documents are written in ")

@@ -115,14 +115,58 @@ def test_cli_extract_one_failed_of_two(runner: CliRunner, tmp_path: Path) -> Non
     assert "Traceback" not in result.output
 
 
-@pytest.mark.parametrize("value", ["13/07/2018", "2018-13-01", "hôm nay"])
-def test_cli_extract_bad_issued(runner: CliRunner, value: str) -> None:
-    result = runner.invoke(app, ["extract", str(SAMPLE), "--issued", value])
+ISSUED = [
+    # (value, the one line on stderr): a date written otherwise, and one
+    # written right that does not exist, which gets its own message (issue 14).
+    ("13/07/2018", "error: --issued: must be a date written YYYY-MM-DD, got '13/07/2018'"),
+    ("hôm nay", "error: --issued: must be a date written YYYY-MM-DD, got 'hôm nay'"),
+    ("2025-02-30", "error: --issued: 2025-02-30 does not exist: month 2 of 2025 has 28 days"),
+    ("2023-02-29", "error: --issued: 2023-02-29 does not exist: month 2 of 2023 has 28 days"),
+    ("2025-04-31", "error: --issued: 2025-04-31 does not exist: month 4 of 2025 has 30 days"),
+    ("2018-13-01", "error: --issued: 2018-13-01 does not exist: there is no month 13"),
+]
+
+
+@pytest.mark.parametrize(("value", "line"), ISSUED)
+@pytest.mark.parametrize("command", [["extract", str(SAMPLE)], ["deadline", "trước 15/10"]])
+def test_cli_bad_issued(runner: CliRunner, command: list[str], value: str, line: str) -> None:
+    result = runner.invoke(app, [*command, "--issued", value])
     assert result.exit_code == 2
-    errors = _stderr_lines(result)
-    assert len(errors) == 1
-    assert "--issued" in errors[0]
-    assert "Traceback" not in result.output
+    assert _stderr_lines(result) == [line]
+    assert _stdout(result) == ""
+
+
+def test_cli_issued_leap_day_is_a_date(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["deadline", "trước 15/10", "--issued", "2024-02-29"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["due"] == "2024-10-15"
+
+
+def test_cli_version(runner: CliRunner) -> None:
+    import tomllib
+
+    from pipeline import __version__
+
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text("utf-8"))
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.stdout == f"vntasks {__version__}\n"
+    assert project["project"]["version"] == __version__
+
+
+def test_cli_unreadable_input_is_one_line(runner: CliRunner, tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "secret.txt"
+    path.write_text("Giao Sở Nội vụ rà soát.", encoding="utf-8")
+
+    def denied(self):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    result = runner.invoke(app, ["extract", str(path)])
+    assert result.exit_code == 1
+    assert _stderr_lines(result) == [
+        f"error: {path}: the file cannot be read (Permission denied)"
+    ]
 
 
 def test_cli_extract_issued_used_when_text_has_none(runner: CliRunner, tmp_path: Path) -> None:
@@ -186,3 +230,30 @@ def test_cli_extract_doc_type_and_number_replace_what_is_read(
     assert given.exit_code == 0, given.output
     document = json.loads(_stdout(given))["document"]
     assert (document["doc_type"], document["number"]) == ("Công văn", "88/CV-BCĐ")
+
+
+@pytest.mark.parametrize(
+    ("command", "name", "where"),
+    [
+        (["extract"], "out.json", "json"),
+        (["extract"], "out.csv", "csv"),
+        (["extract", "-f", "html"], "page.html", "review page"),
+        (["review"], "page.html", "review page"),
+    ],
+)
+def test_cli_summary_for_a_person(runner, tmp_path, command, name, where):
+    """What make demo ends with (issue 14): documents, tasks, and where they
+    went, instead of the whole JSON."""
+    record = json.loads(_stdout(runner.invoke(app, ["extract", str(SAMPLE)])))
+    tasks = record["tasks"]
+    leads = sum(any(b["role"] == "lead" for b in t["responsible"]) for t in tasks)
+    deadlines = sum(t["deadline"] is not None for t in tasks)
+    target = tmp_path / name
+    result = runner.invoke(app, [*command, str(SAMPLE), "-o", str(target), "--summary"])
+    assert result.exit_code == 0, result.output
+    assert _stdout(result).splitlines() == [
+        f"1 document extracted, {len(tasks)} tasks ({leads} with a lead, "
+        f"{deadlines} with a deadline)",
+        f"{where}: {target}",
+    ]
+    assert target.stat().st_size > 0

@@ -158,7 +158,8 @@ def test_deadlines_cli_prints_one_json_line_per_phrase():
 def test_deadlines_cli_rejects_a_bad_issue_date():
     result = CliRunner().invoke(_app(), ["deadline", "quý I", "--issued", "2018-13-01"])
     assert result.exit_code == 2
-    assert "YYYY-MM-DD" in result.output
+    # Written right but no date: said so, not called badly written (issue 14).
+    assert "2018-13-01 does not exist: there is no month 13" in result.output
 
 
 def test_deadlines_skipping_normalise_is_safe():

@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from pipeline.cli.evaluate import register
 from pipeline.evaluate import (
+    FIELDS,
     PredictedTask,
     bodies_score,
     deadline_right,
@@ -531,3 +532,97 @@ def test_evaluate_strict_bodies_need_the_exact_names(gold, predicted, right):
     from pipeline.evaluate import bodies_exact
 
     assert bodies_exact(gold, predicted) is right
+
+
+# --- the JSON report and the predictions extract writes (issue 14) ----------------
+
+
+def test_evaluate_json_report_has_stable_keys_and_null_for_empty(workspace, app):
+    args = ["evaluate", "--annotations", str(workspace["annotations"]), "--part", "test"]
+    result = CliRunner().invoke(app, [*args, "--predictions", str(workspace["predictions"]),
+                                      "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["format"], data["part"], data["mode"], data["documents"]) == (
+        "vntasks-evaluation/1", "test", "lenient", 1,
+    )
+    assert [row["field"] for row in data["totals"]] == list(FIELDS)
+    [document] = data["per_document"]
+    assert document["document"] == STEM and document["gold"] == 3
+    assert list(document["fields"]) == list(FIELDS)
+    lead = document["fields"]["lead"]
+    assert set(lead) == {"tp", "fp", "fn", "matched", "matched_right",
+                         "precision", "recall", "f1", "accuracy"}
+    assert (lead["tp"], lead["fp"], lead["fn"]) == (2, 1, 1)
+    assert lead["precision"] == pytest.approx(2 / 3) and lead["recall"] == pytest.approx(2 / 3)
+
+
+def test_evaluate_report_of_nothing_keeps_every_key():
+    data = json.loads(json.dumps(evaluate([], {}).to_dict()))
+    assert data["documents"] == 0 and data["per_document"] == []
+    assert [row["field"] for row in data["totals"]] == list(FIELDS)
+    assert all(row["tp"] == 0 and row["precision"] is None for row in data["totals"])
+    assert [row["field"] for row in data["metadata"]] == [
+        "doc_type", "number", "issuer", "signer", "issued_date",
+    ]
+
+
+def test_evaluate_a_field_with_nothing_to_count_is_null():
+    tasks = perfect_tasks()
+    for item in tasks:
+        item["deadline"] = None
+    document = gold_doc()
+    for gold_task in document.tasks:
+        gold_task.deadline = None
+    data = json.loads(json.dumps(evaluate([document], {PATH: prediction(tasks)}).to_dict()))
+    deadline = data["per_document"][0]["fields"]["deadline"]
+    assert (deadline["tp"], deadline["fp"], deadline["fn"]) == (0, 0, 0)
+    assert deadline["precision"] is deadline["recall"] is deadline["f1"] is None
+
+
+def _lines_file(path, records):
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "shape",
+    ["jsonl", "jsonl-renamed-source", "json-array"],
+)
+def test_evaluate_predictions_from_the_file_extract_writes(workspace, app, tmp_path, shape):
+    folder_report = run_evaluation(workspace["annotations"], "test",
+                                   predictions=workspace["predictions"])
+    record = json.loads((workspace["predictions"] / f"{STEM}.json").read_text("utf-8"))
+    record["document"]["source"] = f"../shared/{PATH}"
+    if shape == "jsonl-renamed-source":
+        # Another name: matched by the hash of the text instead.
+        record["document"]["source"] = "inbox/ke-hoach.docx"
+    failed = {"document": {"source": "x.txt"}, "error": {"code": "empty", "message": "…"}}
+    if shape == "json-array":
+        path = tmp_path / "out.json"
+        path.write_text(json.dumps([failed, record], ensure_ascii=False), "utf-8")
+    else:
+        path = _lines_file(tmp_path / "out.jsonl", [failed, record])
+    args = ["evaluate", "--annotations", str(workspace["annotations"]), "--part", "test"]
+    result = CliRunner().invoke(app, [*args, "--predictions", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    expected = json.loads(json.dumps(folder_report.to_dict()))
+    assert data["totals"] == expected["totals"]
+    assert data["warnings"] == []
+
+
+def test_evaluate_help_explains_the_modes_and_columns(app):
+    result = CliRunner().invoke(app, ["evaluate", "--help"], terminal_width=200)
+    assert result.exit_code == 0
+    # Rich draws the options in a box; its borders are not words.
+    help_text = " ".join(result.stdout.replace("│", " ").split())
+    for words in (
+        "lenient: a predicted task matches a gold task",
+        "strict: the predicted span must be the gold span exactly",
+        "precision = tp/(tp+fp)",
+        "recall = tp/(tp+fn)",
+        "record (lead and deadline both right)",
+        "the JSON Lines (or JSON) file 'vntasks extract' wrote",
+    ):
+        assert words in help_text, words

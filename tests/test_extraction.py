@@ -197,3 +197,31 @@ def test_extraction_corpus_samples(path: Path) -> None:
 def test_extraction_real_directives_valid(path: Path) -> None:
     result = extract(path)
     check_result(result)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "corpus/x.tx",  # issue 14: a mistyped path used to be extracted as a text
+        "corpus/khong-co.txt",
+        "Văn bản đến/kế hoạch 12.docx",  # spaces, but a supported suffix
+        "plan.PDF",
+        "../shared/seed/missing.html",
+    ],
+)
+def test_extraction_path_like_str_that_does_not_exist_raises(name: str) -> None:
+    with pytest.raises(FileNotFoundError) as missing:
+        extract(name)
+    assert missing.value.filename == name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Giao Sở Tư pháp rà soát văn bản.",
+        "Sở Nội vụ báo cáo trước ngày 15/7/2025.",
+        "Xem Quyết định số 12/QĐ-UBND.",
+    ],
+)
+def test_extraction_one_line_text_is_still_text(text: str) -> None:
+    assert extract(text).document.source == "<text>"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -144,7 +145,8 @@ def record() -> dict:
 
 
 def _names(task: dict, role: str) -> str:
-    return "; ".join(b["canonical"] or b["name"] for b in task["responsible"] if b["role"] == role)
+    """One body a line: the names hold commas and may hold semicolons."""
+    return "\n".join(b["canonical"] or b["name"] for b in task["responsible"] if b["role"] == role)
 
 
 def expected_rows(records: list[dict]) -> list[dict]:
@@ -159,7 +161,9 @@ def expected_rows(records: list[dict]) -> list[dict]:
                 {
                     "task_id": task["id"],
                     "document_id": document["id"],
+                    "document_type": document["doc_type"],
                     "document_number": document["number"],
+                    "document_title": document["title"],
                     "issuer": document["issuer"],
                     "issued_date": document["issued_date"],
                     "task": task["description"],
@@ -184,10 +188,18 @@ def read_csv(data: bytes) -> list[dict]:
     return frame.to_dict(orient="records")
 
 
+def _as_csv_shows(value: str | None) -> str:
+    """What a csv cell must hold: blank for None, and a leading ' where a
+    spreadsheet would run the text as a formula (OWASP, CSV injection)."""
+    if not value:
+        return ""
+    return "'" + value if value[0] in "=+-@\t\r" else value
+
+
 def check_csv(data: bytes, records: list[dict]) -> None:
     assert data.startswith("\ufeff".encode())
-    empty_as_blank = [{k: v or "" for k, v in row.items()} for row in expected_rows(records)]
-    assert read_csv(data) == empty_as_blank
+    shown = [{k: _as_csv_shows(v) for k, v in row.items()} for row in expected_rows(records)]
+    assert read_csv(data) == shown
 
 
 def check_xlsx(data: bytes, records: list[dict]) -> None:
@@ -388,3 +400,111 @@ def test_formats_cli_several_inputs_share_one_table_and_report_failures(app, sam
 def test_formats_cli_rejects_jsonl_with_another_format(app):
     result = CliRunner().invoke(app, ["extract", str(SAMPLE), "--jsonl", "--format", "csv"])
     assert result.exit_code == 2
+
+
+# --- for staff and for reruns (issues 14 and 17) --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+        ("+84 912", "'+84 912"),
+        ("-1+2", "'-1+2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tcmd", "'\tcmd"),
+        ("\rcmd", "'\rcmd"),
+        ("rà soát = 1", "rà soát = 1"),
+        ("Sở Tư pháp", "Sở Tư pháp"),
+    ],
+)
+def test_formats_csv_neutralises_what_a_spreadsheet_would_run(record, value, shown):
+    record["tasks"][0]["description"] = value
+    rows = read_csv(to_csv([record]))
+    assert rows[0]["task"] == shown
+
+
+def test_formats_body_separator_cannot_occur_in_a_name(record):
+    task = record["tasks"][0]
+    task["responsible"][1]["name"] = "các cấp ủy, tổ chức Đảng;\nđoàn thể"
+    task["responsible"][1]["canonical"] = None
+    cell = read_csv(to_csv([record]))[0]["supports"]
+    assert cell.split("\n") == ["các cấp ủy, tổ chức Đảng; đoàn thể", "Sở Tư pháp tỉnh An Bình"]
+
+
+def test_formats_english_headers_are_the_machine_column_names():
+    from pipeline.formats.rows import headers
+
+    assert tuple(headers("en")) == COLUMNS
+
+
+@pytest.mark.parametrize("name", ["csv", "xlsx"])
+def test_formats_vietnamese_headers_for_staff(record, name):
+    from pipeline.formats.labels import labels
+
+    expected = [labels("vi")["columns"][column] for column in COLUMNS]
+    assert expected[:5] == ["Mã nhiệm vụ", "Mã văn bản", "Loại văn bản", "Số, ký hiệu", "Trích yếu"]
+    data = render(name, [record], lang="vi")
+    if name == "csv":
+        header = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", nrows=0).columns
+        assert list(header) == expected
+    else:
+        sheet = load_workbook(io.BytesIO(data)).active
+        assert sheet.title == "Nhiệm vụ"
+        assert [c.value for c in sheet[1]] == expected
+
+
+def test_formats_document_type_and_title_columns(record):
+    record["document"]["title"] = "Về việc rà soát thủ tục hành chính"
+    row = read_csv(to_csv([record]))[0]
+    assert (row["document_type"], row["document_title"]) == (
+        "Kế hoạch", "Về việc rà soát thủ tục hành chính",
+    )
+
+
+def test_formats_xlsx_has_a_filter_on_every_column_and_wraps_bodies(record):
+    sheet = load_workbook(io.BytesIO(to_xlsx([record]))).active
+    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(COLUMNS)).column_letter}7"
+    supports = sheet.cell(row=2, column=COLUMNS.index("supports") + 1)
+    assert supports.value == "Sở Tài chính\nSở Tư pháp tỉnh An Bình"
+    assert supports.alignment.wrap_text
+
+
+@pytest.mark.parametrize("name", ["xlsx", "ics"])
+def test_formats_source_date_epoch_gives_identical_bytes(record, monkeypatch, name):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1741766400")  # 2025-03-12 08:00 UTC
+    first = render(name, [record])
+    assert render(name, [record]) == first
+    if name == "ics":
+        assert b"DTSTAMP:20250312T080000Z" in first
+    else:
+        core = zipfile.ZipFile(io.BytesIO(first)).read("docProps/core.xml")
+        assert b"2025-03-12T08:00:00Z" in core
+
+
+def test_formats_bad_source_date_epoch_is_a_usage_error(app, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    result = CliRunner().invoke(app, ["extract", str(SAMPLE), "-o", str(tmp_path / "t.ics")])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: SOURCE_DATE_EPOCH: must be a number of seconds since 1970-01-01 UTC, "
+        "got 'yesterday'\n"
+    )
+
+
+def test_formats_ics_uids_are_unique_per_input(record):
+    copy = json.loads(json.dumps(record))
+    copy["document"]["source"] = "elsewhere/ke-hoach-12.docx"
+    calendar = Calendar.from_ical(to_ics([record, copy], stamp=STAMP))
+    uids = [str(todo["uid"]) for todo in calendar.walk("VTODO")]
+    assert len(uids) == 2 * len(record["tasks"]) == len(set(uids))
+    assert uids[: len(record["tasks"])] == [task["id"] for task in record["tasks"]]
+    assert uids[len(record["tasks"]) :] == [f"{task['id']}~2" for task in record["tasks"]]
+
+
+def test_formats_cli_lang_vi_for_staff(app, tmp_path):
+    target = tmp_path / "tasks.csv"
+    result = CliRunner().invoke(app, ["extract", str(SAMPLE), "-o", str(target), "--lang", "vi"])
+    assert result.exit_code == 0, result.output
+    header = target.read_text("utf-8-sig").splitlines()[0]
+    assert header.startswith("Mã nhiệm vụ,Mã văn bản,Loại văn bản,")

@@ -8,12 +8,14 @@ pypdf; the legacy-encoding phrases are the standard national header as TCVN3
 
 from __future__ import annotations
 
+import gzip
 import json
 import unicodedata
 import zipfile
 from pathlib import Path
 
 import pytest
+from checks import run_vntasks
 from typer.testing import CliRunner
 
 from pipeline.cli import app
@@ -531,12 +533,36 @@ BAD_INPUTS = [
         "whitespace_only",
         "only whitespace",
     ),
+    ("binary", lambda p: _bytes(p / "data.txt", bytes(range(256)) * 8), "binary", "binary data"),
+    # Content by its bytes, not its name (issue 14).
+    ("png-named-txt", lambda p: _bytes(p / "image.txt", PNG), "image", "the file is a PNG image"),
+    ("jpeg-named-pdf", lambda p: _bytes(p / "scan.pdf", JPEG), "image", "a JPEG image"),
     (
-        "binary",
-        lambda p: _bytes(p / "image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 40),
-        "binary",
-        "binary data",
+        "gzip-named-docx",
+        lambda p: _bytes(p / "plan.docx", gzip.compress(TASK.encode("utf-8"))),
+        "archive",
+        "a gzip archive; unpack it",
     ),
+    ("zip-named-txt", lambda p: _zip(p / "inbox.txt"), "archive", "a ZIP archive"),
+    (
+        "xlsx-named-docx",
+        lambda p: _xlsx(p / "table.docx"),
+        "other_office",
+        "an Excel workbook (.xlsx), which vntasks does not read",
+    ),
+    (
+        "rtf-named-doc",
+        lambda p: _bytes(p / "old.doc", b"{\\rtf1\\ansi Giao S\\'d0 ...}"),
+        "other_office",
+        "an RTF document",
+    ),
+    (
+        "broken-pdf",
+        lambda p: _bytes(p / "broken.pdf", b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"),
+        "corrupt_pdf",
+        "corrupt or truncated",
+    ),
+    ("blank-html", lambda p: _bytes(p / "blank.html", b"   \n"), "no_main_text", "no main text"),
     (
         "unknown-encoding",
         lambda p: _bytes(p / "sjis.txt", "日本語のテキストです。".encode("shift_jis")),
@@ -580,6 +606,26 @@ BAD_INPUTS = [
         "no supported files",
     ),
 ]
+
+
+# The first bytes of real files of each kind: enough for any sniffer.
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10" + bytes(64)
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01" + bytes(64)
+
+
+def _zip(path: Path) -> Path:
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("a.txt", TASK)
+    return path
+
+
+def _xlsx(path: Path) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active["A1"] = TASK
+    book.save(path)
+    return path
 
 
 def _bytes(path: Path, data: bytes) -> Path:
@@ -650,3 +696,79 @@ def test_read_usage_error_exits_2():
 def test_read_text_and_suffixes_stay_importable():
     assert read_text(TASK).text == TASK
     assert {".txt", ".docx", ".pdf", ".html", ".doc"} <= set(SUPPORTED_SUFFIXES)
+
+
+def test_read_bad_inputs_leave_only_their_error_lines_on_stderr(tmp_path):
+    """The real program, its stderr captured whole: one line per bad input
+    and the summary, no library's log line or warning (issues 14 and 17)."""
+    good = _bytes(tmp_path / "good.txt", TASK.encode("utf-8"))
+    bad = [str(build(tmp_path)) for _, build, _, _ in BAD_INPUTS]
+    out = tmp_path / "out.jsonl"
+    done = run_vntasks("extract", str(good), *bad, "-o", str(out), "--workers", "1")
+    assert done.returncode == 1
+    errors = [json.loads(line) for line in out.read_text("utf-8").splitlines()][1:]
+    assert [e["error"]["code"] for e in errors] == [code for _, _, code, _ in BAD_INPUTS]
+    assert done.stderr.splitlines() == [
+        *(f"error: {e['document']['source']}: {e['error']['message']}" for e in errors),
+        f"1 of {len(bad) + 1} documents extracted; failed: {', '.join(bad)}",
+    ]
+
+
+READABLE_UNDER_ANOTHER_NAME = [
+    # (name, builder, media type read, a line of the text)
+    (
+        "pdf-named-txt",
+        lambda p: _renamed(_write_pdf(p / "plan.pdf", PDF_PAGES), "plan.txt"),
+        "application/pdf",
+        "2. Sở Nội vụ rà soát chức năng, nhiệm vụ.",
+    ),
+    (
+        "docx-named-pdf",
+        lambda p: _renamed(_write_docx(p / "plan.docx"), "plan.pdf"),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "II. NHIỆM VỤ",
+    ),
+    (
+        "docx-without-suffix",
+        lambda p: _renamed(_write_docx(p / "plan.docx"), "plan"),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "II. NHIỆM VỤ",
+    ),
+    (
+        "html-named-txt",
+        lambda p: _bytes(p / "page.txt", _page(f"<article><p>{TASK}</p></article>").encode()),
+        "text/html",
+        TASK,
+    ),
+    ("text-named-pdf", lambda p: _bytes(p / "note.pdf", TASK.encode("utf-8")), "text/plain", TASK),
+]
+
+
+def _renamed(path: Path, name: str) -> Path:
+    return path.rename(path.with_name(name))
+
+
+@pytest.mark.parametrize(
+    ("name", "build", "media_type", "line"),
+    READABLE_UNDER_ANOTHER_NAME,
+    ids=[row[0] for row in READABLE_UNDER_ANOTHER_NAME],
+)
+def test_read_content_by_its_bytes_not_its_name(tmp_path, name, build, media_type, line):
+    raw = read_document(build(tmp_path))
+    assert raw.media_type == media_type
+    assert line in raw.text.splitlines()
+
+
+# The bad inputs whose bytes alone give them away (no name, as on stdin).
+BAD_BY_CONTENT = [row for row in BAD_INPUTS if row[2] not in ("unsupported", "not_found")
+                  and row[0] not in ("empty-directory", "blank-html", "html-no-main-text")]
+
+
+@pytest.mark.parametrize(
+    ("name", "build", "code", "fragment"), BAD_BY_CONTENT, ids=[row[0] for row in BAD_BY_CONTENT]
+)
+def test_read_bytes_refuses_as_files_are_refused(tmp_path, name, build, code, fragment):
+    path = build(tmp_path)
+    with pytest.raises(VntasksError) as refused:
+        read_bytes(path.read_bytes())
+    assert refused.value.code == code

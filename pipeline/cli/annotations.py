@@ -102,6 +102,64 @@ def from_labelstudio_command(
         raise typer.Exit(1)
 
 
+def from_review_command(
+    source: Annotated[
+        Path, typer.Argument(help="A review file saved by the review page (vntasks-review/1)")
+    ],
+    out_dir: Annotated[
+        Path, typer.Option("--out-dir", "-d", help="Folder for the <stem>.json gold files")
+    ],
+    kind: Annotated[
+        str | None,
+        typer.Option(help="The gold document kind (default: from the document type)"),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace existing gold files.")] = False,
+) -> None:
+    """Turn the decisions saved by the review page into gold files.
+
+    Accepted and corrected records become vntasks-gold/1 tasks; rejected
+    and unreviewed ones are left out. Score them with
+    `vntasks evaluate --annotations DIR --part all`."""
+    from pipeline.cli.options import usage_error
+    from pipeline.errors import VntasksError
+    from pipeline.gold import shared_dir
+    from pipeline.output import check_target, write_atomically
+    from pipeline.review import load_review, to_gold
+
+    try:
+        review = load_review(source)
+        converted = [
+            to_gold(entry, kind=kind, reviewed_at=review.get("reviewed_at") or "",
+                    shared=shared_dir(required=False))
+            for entry in review["documents"]
+        ]
+        targets = [out_dir / f"{item.stem}.json" for item in converted]
+        for target in targets:
+            check_target(target, [], force=force, resume=False, lines=False)
+    except (OSError, ValueError, VntasksError) as error:
+        usage_error(str(error))
+    invalid = 0
+    for item, target in zip(converted, targets, strict=True):
+        for problem in item.problems:
+            typer.echo(f"warning: {item.stem}: {problem}", err=True)
+        for problem in item.invalid:
+            typer.echo(f"error: {item.stem}: {problem}", err=True)
+        if item.invalid:
+            invalid += 1
+            continue
+        text = json.dumps(item.gold, ensure_ascii=False, indent=2) + "\n"
+        write_atomically(target, lambda stream, text=text: stream.write(text))
+        counts = item.counts
+        typer.echo(
+            f"{target}: {len(item.gold['tasks'])} task(s) ({counts['accepted']} accepted, "
+            f"{counts['corrected']} corrected; {counts['rejected']} rejected, "
+            f"{counts['unreviewed']} not reviewed)",
+            err=True,
+        )
+    if invalid:
+        raise typer.Exit(1)
+
+
 def draw_command(
     sources: Annotated[Path, typer.Argument(help="A corpus's SOURCES.tsv (file, type, bytes)")],
     seed: Annotated[int, typer.Option(help="The seed that orders each type's files")],
@@ -135,9 +193,12 @@ def draw_command(
 
 
 def register(app: typer.Typer) -> None:
-    sub = typer.Typer(help="Gold annotations: draw, validate, Label Studio import/export.")
+    sub = typer.Typer(
+        help="Gold annotations: draw, validate, Label Studio import/export, review decisions."
+    )
     sub.command("draw")(draw_command)
     sub.command("validate")(validate_command)
     sub.command("to-labelstudio")(to_labelstudio_command)
     sub.command("from-labelstudio")(from_labelstudio_command)
+    sub.command("from-review")(from_review_command)
     app.add_typer(sub, name="annotations")

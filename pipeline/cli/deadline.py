@@ -13,6 +13,8 @@ from typing import Annotated
 
 import typer
 
+from pipeline.cli.options import parse_issued
+
 
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
@@ -25,11 +27,7 @@ def deadline(
     ] = None,
 ) -> None:
     """Print how each deadline phrase is read, one JSON object per line."""
-    try:
-        issue_date = date.fromisoformat(issued) if issued else None
-    except ValueError:
-        typer.echo(f"error: --issued must be a date as YYYY-MM-DD, got {issued!r}", err=True)
-        raise typer.Exit(code=2) from None
+    issue_date = parse_issued(issued)
     from pipeline.deadlines import parse_deadline
 
     for phrase in phrases:

@@ -46,16 +46,30 @@ def evaluate_command(
     mode: Annotated[
         Mode | None,
         typer.Option(
-            help="Task matching rule (default: lenient). Not with --save-baseline/--against, "
-            "which keep both modes and gate on lenient.",
+            help="lenient: a predicted task matches a gold task when their descriptions share "
+            "most of their syllables (F1 >= 0.5), and bodies are right when their names "
+            "mostly agree (F1 >= 0.6); strict: the predicted span must be the gold span "
+            "exactly and body names the same, each written out. Default: lenient. Not with "
+            "--save-baseline/--against, which keep both modes and gate on lenient.",
             show_default=False,
         ),
     ] = None,
     predictions: Annotated[
         Path | None,
-        typer.Option(help="Folder of saved contract-v1 <stem>.json files instead of running."),
+        typer.Option(
+            help="Score saved records instead of running the pipeline: a folder of "
+            "<stem>.json files, or the JSON Lines (or JSON) file 'vntasks extract' wrote.",
+        ),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Print the report as JSON (vntasks-evaluation/1): part, mode, totals and "
+            "per document every field's tp, fp, fn, precision, recall, f1; null where "
+            "there is nothing to divide by.",
+        ),
+    ] = False,
     errors: Annotated[
         bool, typer.Option("--errors", help="Also list every miss, false alarm and wrong field.")
     ] = False,
@@ -79,9 +93,22 @@ def evaluate_command(
         ),
     ] = None,
 ) -> None:
-    """Precision, recall and F1 per field, per document and per document kind."""
-    if predictions is not None and not predictions.is_dir():
-        typer.echo(f"error: predictions folder not found: {predictions}", err=True)
+    """Precision, recall and F1 per field, per document and per document kind,
+    against the gold annotations.
+
+    Fields: task (the task was found), lead and support (its chủ trì and
+    phối hợp bodies are right), deadline (its due date, or its kind when the
+    gold has no date), record (lead and deadline both right), metadata (the
+    document's type, number, issuer, signer and issue date).
+
+    Columns: gold and predicted are the documents' task counts; tp (found and
+    right), fp (predicted but not in the gold, or wrong), fn (in the gold but
+    missed or wrong); precision = tp/(tp+fp), recall = tp/(tp+fn), f1 =
+    2tp/(2tp+fp+fn); accuracy = right among the matched tasks only
+    (matched_right/matched). Empty where there is nothing to divide by.
+    """
+    if predictions is not None and not predictions.exists():
+        typer.echo(f"error: predictions not found: {predictions}", err=True)
         raise typer.Exit(2)
     if save_baseline is not None or against is not None:
         given = [

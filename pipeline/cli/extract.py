@@ -1,27 +1,39 @@
-"""``vntasks extract FILE…``: task records as JSON (one input) or JSON Lines,
-or, with ``--format``, as a table (csv, xlsx), a calendar (ics) or a review
-page (html)."""
+"""``vntasks extract FILE…``: task records as JSON (one input), a JSON array
+or JSON Lines, or as a table (csv, xlsx), a calendar (ics) or a review page
+(html), the format given by ``--format`` or the ``-o`` extension.
+
+Thin on purpose: where the output goes and whether that is safe is decided
+by :func:`pipeline.output.plan_output` before any document is read; the
+work is :func:`pipeline.batch.write_outputs`."""
 
 from __future__ import annotations
 
 import os
 import sys
 import time
-from datetime import date
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from importlib.util import find_spec
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from pipeline.cli.options import parse_issued, usage_error
+
 if TYPE_CHECKING:
     from pipeline.batch import Summary
+    from pipeline.output import Plan
 
 
 class Engine(StrEnum):
     local = "local"
     dask = "dask"
+
+
+class Language(StrEnum):
+    en = "en"
+    vi = "vi"
 
 
 class OutputFormat(StrEnum):
@@ -33,21 +45,28 @@ class OutputFormat(StrEnum):
     html = "html"
 
 
-def parse_issued(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        typer.echo(f"error: --issued must be a date written YYYY-MM-DD, got {value!r}", err=True)
-        raise typer.Exit(code=2) from None
-
-
 def extract_command(
-    inputs: Annotated[list[str], typer.Argument(help="Files to read ('-' reads standard input).")],
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="Files or folders to read ('-' reads standard input): .txt, .md, .docx, "
+            ".doc (with LibreOffice), .pdf with a text layer, .html; what a file is comes "
+            "from its bytes, not its name."
+        ),
+    ],
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write here instead of standard output.")
+        str | None,
+        typer.Option(
+            "--output", "-o",
+            help="Write here instead of standard output. The extension gives the format "
+            "(.json .jsonl .csv .xlsx .ics .html) unless --format does. A folder (an existing "
+            "one, or a name ending in /) gets one file per input.",
+        ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace an existing -o file (never an input or a device)."),
+    ] = False,
     issued: Annotated[
         str | None,
         typer.Option("--issued", help="Issue date YYYY-MM-DD, used where the text gives none."),
@@ -69,22 +88,33 @@ def extract_command(
         bool, typer.Option("--with-text", help="Include the text as read in each record.")
     ] = False,
     jsonl: Annotated[
-        bool, typer.Option("--jsonl", help="JSON Lines even for a single input.")
+        bool, typer.Option("--jsonl", help="JSON Lines even for a single input (= -f jsonl).")
     ] = False,
     max_bytes: Annotated[
         int | None,
         typer.Option("--max-bytes", help="Refuse input files larger than this (default 20 MB)."),
     ] = None,
     output_format: Annotated[
-        OutputFormat,
+        OutputFormat | None,
         typer.Option(
             "--format",
             "-f",
-            help="json (one object, JSON Lines for several inputs), jsonl, csv, xlsx, ics, "
-            "or html (the review page). Every format but json/jsonl holds all inputs "
-            "in one table, calendar or page.",
+            help="json (one object; one array for several inputs), jsonl (one document a "
+            "line), csv, xlsx, ics, or html (the review page). Default: from the -o "
+            "extension; on standard output one JSON object, or JSON Lines for several "
+            "inputs. csv, xlsx, ics and html hold all inputs in one table, calendar or page.",
+            show_default=False,
         ),
-    ] = OutputFormat.json,
+    ] = None,
+    lang: Annotated[
+        Language | None,
+        typer.Option(
+            "--lang",
+            help="Language of csv/xlsx column headers and of the review page's labels "
+            "(default: en for csv/xlsx, whose headers machines read; vi for html).",
+            show_default=False,
+        ),
+    ] = None,
     workers: Annotated[
         int,
         typer.Option(
@@ -118,25 +148,37 @@ def extract_command(
             help="Progress bar and summary on standard error (default: when it is a terminal).",
         ),
     ] = None,
+    summary_only: Annotated[
+        bool,
+        typer.Option(
+            "--summary",
+            help="With -o: print a short summary (documents, tasks, where the output is) "
+            "on standard output.",
+        ),
+    ] = False,
 ) -> None:
     """Extract every task of each directive. Exit 0 when every input gave
-    records, 1 when some failed (the others are still written), 2 on a usage error."""
-    from pipeline.batch import (
-        expand_inputs,
-        extract_records,
-        write_atomically,
-        write_lines_file,
-        write_records,
-    )
+    records, 1 when some failed (the others are still written) or the output
+    could not be written, 2 on a usage error (nothing is read then), 130 when
+    interrupted."""
+    from pipeline.batch import expand_inputs, write_outputs
+    from pipeline.errors import VntasksError
+    from pipeline.output import plan_output
     from pipeline.progress import progress_bar, summary_line, wanted
 
     issue_date = parse_issued(issued)
-    documents = len(expand_inputs(inputs))
-    formatted = output_format not in (OutputFormat.json, OutputFormat.jsonl)
-    if formatted and jsonl:
-        usage_error(f"--jsonl is for JSON, not --format {output_format.value}")
-    if resume and (output is None or formatted):
-        usage_error("--resume needs JSON Lines written to a file with -o")
+    sources = [source for source, _ in expand_inputs(inputs)]
+    given = output_format.value if output_format is not None else None
+    if jsonl:
+        if given not in (None, "jsonl"):
+            usage_error(f"--jsonl is for JSON, not --format {given}")
+        given = "jsonl"
+    if summary_only and output is None:
+        usage_error("--summary needs -o: the records go to the file, the summary here")
+    try:
+        plan = plan_output(inputs, sources, output, given, force=force, resume=resume)
+    except VntasksError as error:
+        usage_error(str(error))
     if (engine is Engine.dask or scheduler) and find_spec("distributed") is None:
         usage_error("the dask engine needs the 'dask' extra: pip install 'vntasks[dask]'")
     run = {
@@ -145,42 +187,57 @@ def extract_command(
         "number": number,
         "max_bytes": max_bytes,
         # A pool for one document would only add its start-up time.
-        "workers": workers if engine is Engine.dask else min(workers, documents),
+        "workers": workers if engine is Engine.dask else min(workers, len(sources)),
         "engine": engine.value,
         "scheduler": scheduler,
     }
     show = wanted(progress)
     started = time.perf_counter()
-    with progress_bar(documents, show) as observe:
-        if formatted:
-            from pipeline.formats import FORMATS, write_formatted
-
-            chosen = FORMATS[output_format.value]
-            outcomes = extract_records(inputs, with_text=with_text or chosen.needs_text, **run)
-            summary = write_formatted(observe(outcomes), chosen.name, output)
-        else:
-            # A directory is several documents: JSON Lines, as for several files.
-            as_lines = jsonl or resume or output_format is OutputFormat.jsonl or documents > 1
-            if output is not None and as_lines:
-                summary = write_lines_file(
-                    output, inputs, resume=resume, observe=observe, with_text=with_text, **run
-                )
-            else:
-                outcomes = observe(extract_records(inputs, with_text=with_text, **run))
-                if output is None:
-                    summary = write_records(outcomes, sys.stdout, as_lines)
-                else:
-                    summary = write_atomically(
-                        output, lambda stream: write_records(outcomes, stream, as_lines)
-                    )
+    with interruption(plan), unwritable_output(plan):
+        with progress_bar(len(sources), show) as observe:
+            summary = write_outputs(
+                plan, inputs, resume=resume, observe=observe, with_text=with_text,
+                lang=lang.value if lang is not None else None, **run,
+            )
     if show:
         typer.echo(summary_line(summary, time.perf_counter() - started), err=True)
+    if summary_only:
+        from pipeline.progress import result_lines
+
+        typer.echo("\n".join(result_lines(plan, summary)))
     report_summary(summary)
 
 
-def usage_error(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code=2)
+@contextmanager
+def interruption(plan: Plan) -> Iterator[None]:
+    """Ctrl-C: one line saying what was kept, and exit 130 (128 + SIGINT,
+    as shells report it)."""
+    from pipeline.batch import interrupted_note
+
+    try:
+        yield
+    except KeyboardInterrupt:
+        typer.echo(f"interrupted: {interrupted_note(plan)}", err=True)
+        raise typer.Exit(code=130) from None
+
+
+@contextmanager
+def unwritable_output(plan: Plan) -> Iterator[None]:
+    """An output that fails while being written (a full disk, a folder made
+    read-only meanwhile): one line and exit 1; the old file is kept. A
+    reader of standard output that stopped early (``| head``) is no error:
+    exit 141 (128 + SIGPIPE) without a word, as other Unix tools do."""
+    try:
+        yield
+    except OSError as error:
+        if isinstance(error, BrokenPipeError) and plan.file is None and plan.folder is None:
+            # Later flushes of the closed stream would fail again at exit.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(code=141) from None
+        from pipeline.output import describe_failure
+
+        typer.echo(f"error: {describe_failure(error, plan.file)}", err=True)
+        raise typer.Exit(code=1) from None
 
 
 def report_summary(summary: Summary) -> None:

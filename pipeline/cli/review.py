@@ -3,10 +3,12 @@ the same page as ``vntasks extract FILE --format html``."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from pipeline.cli.extract import Language, interruption, report_summary, unwritable_output
+from pipeline.cli.options import parse_issued, usage_error
 
 
 def review_command(
@@ -14,23 +16,47 @@ def review_command(
         str, typer.Argument(help="The directive to review ('-' reads standard input).")
     ],
     output: Annotated[
-        Path | None,
+        str | None,
         typer.Option("--output", "-o", help="Write the page here instead of standard output."),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing -o file.")
+    ] = False,
     issued: Annotated[
         str | None,
         typer.Option("--issued", help="Issue date YYYY-MM-DD, used where the text gives none."),
     ] = None,
+    lang: Annotated[
+        Language, typer.Option("--lang", help="Language of the page's labels.")
+    ] = Language.vi,
+    summary_only: Annotated[
+        bool,
+        typer.Option("--summary", help="With -o: print where the page is and what it holds."),
+    ] = False,
 ) -> None:
     """Write a self-contained HTML page showing the text with tasks, lead and
-    support bodies and deadlines highlighted, beside the table of records.
+    support bodies and deadlines highlighted, beside the table of records,
+    where a reviewer accepts, rejects or corrects each record and saves the
+    decisions as a file (read back by `vntasks annotations from-review`).
     Exit 0 on success, 1 when the input is refused, 2 on a usage error."""
-    from pipeline.batch import extract_records
-    from pipeline.cli.extract import parse_issued, report_summary
-    from pipeline.formats import write_formatted
+    from pipeline.batch import write_outputs
+    from pipeline.errors import VntasksError
+    from pipeline.output import plan_output
 
-    outcomes = extract_records([source], issued=parse_issued(issued), with_text=True)
-    report_summary(write_formatted(outcomes, "html", output))
+    issue_date = parse_issued(issued)
+    if summary_only and output is None:
+        usage_error("--summary needs -o: the page goes to the file, the summary here")
+    try:
+        plan = plan_output([source], [source], output, "html", force=force)
+    except VntasksError as error:
+        usage_error(str(error))
+    with interruption(plan), unwritable_output(plan):
+        summary = write_outputs(plan, [source], issued=issue_date, lang=lang.value)
+    if summary_only:
+        from pipeline.progress import result_lines
+
+        typer.echo("\n".join(result_lines(plan, summary)))
+    report_summary(summary)
 
 
 def register(app: typer.Typer) -> None:

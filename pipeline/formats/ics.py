@@ -1,7 +1,11 @@
 """iCalendar (RFC 5545): one VTODO per task, in one VCALENDAR.
 
 - UID is the task id, so a calendar re-importing a document updates its
-  to-dos instead of duplicating them.
+  to-dos instead of duplicating them. Where several inputs of one calendar
+  hold the same text (so the same task ids), the second and later add
+  ``~2``, ``~3`` …, so that every UID stays unique, as RFC 5545 requires.
+- DTSTAMP is :func:`pipeline.formats.clock.build_time`: now, or
+  ``SOURCE_DATE_EPOCH`` for identical bytes on a rerun.
 - DUE (a DATE) for tasks whose deadline resolved to a day, and DTSTART too
   when it is a period with a start.
 - RRULE with DTSTART for recurring tasks: the contract's ``rrule`` is already
@@ -17,10 +21,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from pipeline import __version__
+from pipeline.formats.clock import build_time
 from pipeline.formats.rows import body_names
 
 PRODID = f"-//vntasks//vntasks {__version__}//VI"
@@ -54,14 +59,19 @@ def description(document: dict[str, Any], task: dict[str, Any]) -> str:
 
 
 def recurrence_start(document: dict[str, Any], deadline: dict[str, Any]) -> date | None:
+    """The DTSTART of a recurring deadline (see the module docstring)."""
     return _date(deadline["start"]) or _date(deadline["due"]) or _date(document["issued_date"])
 
 
-def todo(document: dict[str, Any], task: dict[str, Any], stamp: datetime) -> Any:
+def todo(
+    document: dict[str, Any], task: dict[str, Any], stamp: datetime, copy: int = 1
+) -> Any:
+    """The VTODO of one task; ``copy`` counts the inputs before this one
+    that held the same text (see the module docstring)."""
     from icalendar import Todo, vRecur
 
     entry = Todo()
-    entry.add("uid", task["id"])
+    entry.add("uid", task["id"] if copy == 1 else f"{task['id']}~{copy}")
     entry.add("dtstamp", stamp)
     entry.add("summary", task["description"])
     entry.add("description", description(document, task))
@@ -90,15 +100,20 @@ def todo(document: dict[str, Any], task: dict[str, Any], stamp: datetime) -> Any
 def to_ics(records: Iterable[dict[str, Any]], stamp: datetime | None = None) -> bytes:
     """One VCALENDAR holding a VTODO for every task of every record.
 
-    ``stamp`` is the DTSTAMP of every to-do (default: now, in UTC); pass a
-    fixed one to get identical bytes for identical records."""
+    ``stamp`` is the DTSTAMP of every to-do (default: now in UTC, or
+    ``SOURCE_DATE_EPOCH``); fixed, identical records give identical bytes."""
     from icalendar import Calendar
 
-    stamp = stamp or datetime.now(UTC).replace(microsecond=0)
+    stamp = stamp or build_time()
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
+    copies: dict[str, int] = {}
     for record in records:
-        for task in record.get("tasks", ()):
-            calendar.add_component(todo(record["document"], task, stamp))
+        if "tasks" not in record:
+            continue
+        document = record["document"]
+        copies[document["id"]] = copy = copies.get(document["id"], 0) + 1
+        for task in record["tasks"]:
+            calendar.add_component(todo(document, task, stamp, copy))
     return calendar.to_ical()

@@ -13,38 +13,49 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from pipeline.batch import Outcome, Summary, write_atomically
+from pipeline.batch import Outcome, Summary, count_outcome
 from pipeline.formats.csv import to_csv
 from pipeline.formats.html import to_html
 from pipeline.formats.ics import to_ics
 from pipeline.formats.xlsx import to_xlsx
+from pipeline.output import write_atomically
 
 Records = Sequence[dict[str, Any]]
 
 
 @dataclass(frozen=True)
 class Format:
+    """An output format: its name (``--format``), the function rendering
+    records to bytes, and its file suffix."""
+
     name: str
-    render: Callable[[Records], bytes]
+    render: Callable[..., bytes]
     suffix: str
     # The review page shows the text, which records carry only on request.
     needs_text: bool = False
+    # Takes ``lang`` (pipeline/formats/labels.yaml); None: its default.
+    localised: bool = False
 
 
 FORMATS = {
     f.name: f
     for f in (
-        Format("csv", to_csv, ".csv"),
-        Format("xlsx", to_xlsx, ".xlsx"),
+        Format("csv", to_csv, ".csv", localised=True),
+        Format("xlsx", to_xlsx, ".xlsx", localised=True),
         Format("ics", to_ics, ".ics"),
-        Format("html", to_html, ".html", needs_text=True),
+        Format("html", to_html, ".html", needs_text=True, localised=True),
     )
 }
 
 
-def render(name: str, records: Records) -> bytes:
-    """The bytes of ``records`` in format ``name`` (a key of ``FORMATS``)."""
-    return FORMATS[name].render(records)
+def render(name: str, records: Records, lang: str | None = None) -> bytes:
+    """The bytes of ``records`` in format ``name`` (a key of ``FORMATS``);
+    ``lang`` is the language of a table's headers or of the review page
+    (None: the format's default, en for tables, vi for the page)."""
+    chosen = FORMATS[name]
+    if lang is not None and chosen.localised:
+        return chosen.render(records, lang=lang)
+    return chosen.render(records)
 
 
 def _write_bytes(data: bytes) -> Callable[[IO[str]], None]:
@@ -63,22 +74,21 @@ def write_formatted(
     name: str,
     output: Path | None = None,
     stdout: IO[bytes] | None = None,
+    lang: str | None = None,
 ) -> Summary:
     """Render the successful outcomes in format ``name`` and write them to
     ``output`` (atomically) or to ``stdout`` (default: the process's binary
-    standard output). When every input failed nothing is written, so a good
-    file already at ``output`` is kept."""
+    standard output), with the labels of ``lang``. When every input failed
+    nothing is written, so a good file already at ``output`` is kept."""
     summary = Summary()
     records = []
     for outcome in outcomes:
-        if outcome.record is None:
-            summary.failed.append(outcome)
-        else:
-            summary.ok += 1
+        count_outcome(summary, outcome)
+        if outcome.record is not None:
             records.append(outcome.record)
     if not records:
         return summary
-    data = render(name, records)
+    data = render(name, records, lang)
     if output is not None:
         write_atomically(output, _write_bytes(data))
     else:

@@ -6,6 +6,10 @@ to Unicode, nothing else changed); for .docx, .doc, .pdf and .html the text
 laid out one paragraph per line with each table row on one line, cells joined
 by `` | ``. Every refusal is a :class:`VntasksError` naming the input and the
 reason.
+
+What a file is comes from its bytes first (:mod:`pipeline.read.sniff`): a
+PDF named ``.txt`` is read as a PDF, a picture named ``.txt`` is refused as a
+picture. The name decides only for bytes with no signature.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from pipeline.errors import VntasksError
 from pipeline.model import RawDocument
 from pipeline.read.encoding import decode, repair_legacy
 from pipeline.read.pdf import PDF_MEDIA_TYPE, pdf_text
+from pipeline.read.sniff import sniff
 from pipeline.read.web import HTML_MEDIA_TYPE, html_text
 from pipeline.read.word import DOC_MEDIA_TYPE, DOCX_MEDIA_TYPE, doc_text, docx_text
 
@@ -30,10 +35,12 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 STDIN = "<stdin>"
 
-_MAGIC = ((b"%PDF-", ".pdf"), (b"PK\x03\x04", ".docx"), (b"\xd0\xcf\x11\xe0", ".doc"))
+# The suffix whose reader reads each kind the sniffer recognises.
+_KIND_SUFFIX = {"pdf": ".pdf", "docx": ".docx", "doc": ".doc", "html": ".html"}
 
 
 def check_text(text: str, source: str) -> str:
+    """``text``, or a :class:`VntasksError` when it is empty or all blanks."""
     if not text:
         raise VntasksError("empty", source)
     if not text.strip():
@@ -47,26 +54,31 @@ def _check_extracted(text: str, source: str) -> str:
     return text
 
 
-def _sniff(data: bytes) -> str:
-    """The suffix a file without a name would have, from its first bytes."""
-    for magic, suffix in _MAGIC:
-        if data.startswith(magic):
-            return suffix
-    head = data[:1024].lstrip().lower()
-    if head.startswith((b"<!doctype html", b"<html")):
-        return ".html"
-    return ".txt"
+def _reader_suffix(data: bytes, suffix: str, source: str) -> str:
+    """The suffix whose reader should read ``data``: the one its bytes call
+    for, else ``suffix`` (the file's own, or ``.txt`` for a nameless input).
+    Pictures, archives and other office formats are refused here."""
+    from pipeline.read.encoding import looks_binary
+
+    content = sniff(data)
+    if content is not None and not content.readable:
+        raise VntasksError(content.kind, source, what=content.what)
+    if content is not None:
+        return _KIND_SUFFIX[content.kind]
+    if suffix in DOCX_SUFFIXES + DOC_SUFFIXES + PDF_SUFFIXES and not looks_binary(data):
+        # Named like a binary format, but text: read what it is.
+        return TEXT_SUFFIXES[0]
+    return suffix
 
 
 def _from_path(path: Path, suffix: str, source: str, max_unpacked_bytes: int) -> RawDocument:
+    """A binary format (.docx, .doc, .pdf), read by its library from ``path``."""
     if suffix in DOCX_SUFFIXES:
         text, media_type = docx_text(path, source, max_unpacked_bytes), DOCX_MEDIA_TYPE
     elif suffix in DOC_SUFFIXES:
         text, media_type = doc_text(path, source, max_unpacked_bytes), DOC_MEDIA_TYPE
-    elif suffix in PDF_SUFFIXES:
-        text, media_type = pdf_text(path, source), PDF_MEDIA_TYPE
     else:
-        return _from_bytes(path.read_bytes(), suffix, source, max_unpacked_bytes)
+        text, media_type = pdf_text(path, source), PDF_MEDIA_TYPE
     repaired, encoding = repair_legacy(_check_extracted(text, source))
     return RawDocument(repaired, source, media_type, encoding=encoding)
 
@@ -103,16 +115,25 @@ def read_document(
         raise VntasksError("not_found", name)
     if not path.is_file():
         raise VntasksError("not_a_file", name)
-    suffix = path.suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        supported = ", ".join(SUPPORTED_SUFFIXES)
-        raise VntasksError("unsupported", name, suffix=path.suffix or "(none)", supported=supported)
     size = path.stat().st_size
     if size > max_bytes:
         raise VntasksError("too_large", name, size=size, limit=max_bytes)
     if size == 0:
         raise VntasksError("empty", name)
-    return _from_path(path, suffix, name, max_unpacked_bytes)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise VntasksError("unreadable", name, reason=error.strerror or error) from error
+    suffix = path.suffix.lower()
+    reader = _reader_suffix(data, suffix, name)
+    if reader not in SUPPORTED_SUFFIXES:
+        supported = ", ".join(SUPPORTED_SUFFIXES)
+        raise VntasksError("unsupported", name, suffix=path.suffix or "(none)", supported=supported)
+    if reader == suffix and reader in DOCX_SUFFIXES + DOC_SUFFIXES + PDF_SUFFIXES:
+        return _from_path(path, suffix, name, max_unpacked_bytes)
+    # Text, or a binary format under another name: from the bytes, which a
+    # binary format's library gets as a file with the right suffix.
+    return _from_bytes(data, reader, name, max_unpacked_bytes)
 
 
 def read_bytes(
@@ -125,8 +146,10 @@ def read_bytes(
     comes from the first bytes."""
     if len(data) > max_bytes:
         raise VntasksError("too_large", source, size=len(data), limit=max_bytes)
-    return _from_bytes(data, _sniff(data), source, max_unpacked_bytes)
+    return _from_bytes(data, _reader_suffix(data, ".txt", source), source, max_unpacked_bytes)
 
 
 def read_text(text: str, source: str = "<text>") -> RawDocument:
+    """A text already in hand, named ``source``: to extract a one-line
+    string that ``extract`` would take for a file name."""
     return RawDocument(check_text(text, source), source)

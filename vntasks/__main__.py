@@ -1,0 +1,5 @@
+"""``python -m vntasks``: the ``vntasks`` command line."""
+
+from pipeline.cli import main
+
+main()
