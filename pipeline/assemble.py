@@ -169,6 +169,9 @@ class _Walker(ClauseReader):
         # A group's deadline (from a count, an intro, a heading) by paragraph.
         self.group_deadline: dict[int, Candidate[Phrase]] = {}
         self.verb_headings: set[int] = set()
+        # Inside a section whose heading announces the orders ("NỘI DUNG HOẠT
+        # ĐỘNG TRIỂN KHAI", "NHIỆM VỤ, GIẢI PHÁP").
+        self.in_order_section = False
         self.intro_leads: Leads = []
         self.intro_deadline: Candidate[Phrase] | None = None
         self.intro_item_level: int | None = None
@@ -254,6 +257,8 @@ class _Walker(ClauseReader):
                 return "none"
             if starts_with_any(heading, "aims_sections"):
                 return "aims"
+            if starts_with_any(heading, "order_sections"):
+                return "orders"
         return "tasks"
 
     def is_label(self, p: Paragraph) -> str | None:
@@ -312,6 +317,7 @@ class _Walker(ClauseReader):
             if formality is not None:
                 self.fire(formality, p.start, p.end)
                 continue
+            self.in_order_section = kind == "orders"
             new = self.paragraph_tasks(p, aims=(kind == "aims"))
             pending.extend(new)
             # A plain paragraph that names no body goes on with the body of
@@ -763,7 +769,12 @@ class _Walker(ClauseReader):
                     (sentence.start, sentence.end),
                     self.section_path(p),
                     p.level,
-                    provisional=not leads and not requested and not verb_heading,
+                    provisional=(
+                        not leads
+                        and not requested
+                        and not verb_heading
+                        and not self.in_order_section
+                    ),
                     description_rules=[known(accepted), *description_rules, *cut_rules],
                     lead_candidates=lead_candidates,
                     support_candidates=(
@@ -928,7 +939,11 @@ class _Walker(ClauseReader):
         elif leads and (framed or acts) and starts_clause:
             accepted = "description.inherited_subject_order"
         elif p.marker is not None and starts_clause and acts:
-            accepted = "description.bare_item"
+            accepted = (
+                "description.order_section_item"
+                if self.in_order_section
+                else "description.bare_item"
+            )
         else:
             refusal = "skip.no_order"
         if refusal is not None:
