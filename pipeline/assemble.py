@@ -42,7 +42,7 @@ from pipeline.clauses import (
 from pipeline.match import Matches, Mention
 from pipeline.normalise import normalise_string
 from pipeline.rules import Candidate, Ranker, by_priority, known, rule_flags
-from pipeline.segment import Paragraph
+from pipeline.segment import Paragraph, Sentence
 from pipeline.tables import Cell, is_header, read_table, split_row
 
 __all__ = ["BodyRef", "Draft", "Firing", "Phrase", "assemble", "resolve"]
@@ -605,6 +605,18 @@ class _Walker(ClauseReader):
             return [draft]
         for sentence in p.sentences:
             sentence_deadline: Phrase | None = None
+            label_deadline = self._label_sentence_deadline(sentence) if new else None
+            if label_deadline is not None:
+                # "- Tổng hợp kết quả kiểm kê …. Thời gian hoàn thành: Trước
+                # ngày 31/5/2026." (qd_1627-qd-ubnd): a label sentence after
+                # the item's task is that task's field, as a label line is.
+                for draft in new:
+                    draft.deadline_candidates.append(
+                        Candidate(known("deadline.label_line"), label_deadline)
+                    )
+                    draft.mark("from_label")
+                    self.settle(draft)
+                continue
             if starts_with_any(self.text[sentence.start : sentence.end], "narrative_openers"):
                 self.fire("skip.narrative_opener", sentence.start, sentence.end)
                 continue
@@ -849,6 +861,18 @@ class _Walker(ClauseReader):
             # only objects: each item is a task (guide).
             self.verb_headings.add(p.index)
         return new
+
+    def _label_sentence_deadline(self, sentence: Sentence) -> Phrase | None:
+        """The deadline of a sentence that opens with a time label ("Thời gian
+        hoàn thành: …", "Thời hạn: …"), or None."""
+        ts, te = self.token_range(sentence.start, sentence.end)
+        for trig in self.triggers_at.get(ts, []):
+            k = trig.token_end
+            if trig.label == "LABEL_TIME" and k < te and self.doc[k].text == ":":
+                value_start = self.doc[k].idx + 1
+                found = [d for d in self.deadlines if value_start <= d.start < sentence.end]
+                return found[0] if found else None
+        return None
 
     def _names_only_objects(self, p: Paragraph) -> bool:
         """An item with no frame and no action at its start ("a) Nghị định quy
