@@ -685,6 +685,9 @@ class _Walker(ClauseReader):
                     if deadlines and content.endswith(":"):
                         group_deadline = Candidate(known("deadline.intro_line_group"), deadlines[0])
                     continue
+                if not own and not requested and self.enacts_itself(action, te):
+                    self.fire("skip.self_enacting", *self.span_of(ts, te))
+                    continue
                 description_rules = list(frame.rules)
                 count = self.count_end(action, te)
                 if count is not None:

@@ -962,6 +962,18 @@ class ClauseReader:
             return te
         return None
 
+    def enacts_itself(self, action: int, te: int) -> bool:
+        """Whether the action is an enactment the text performs ("Bãi bỏ khoản
+        2 Điều 1 Nghị quyết số …"): an enacting verb right before a cited
+        provision or document type."""
+        verb_end = phrases("enacting_verbs").longest_at(self.keys, action)
+        if verb_end <= action or verb_end >= te:
+            return False
+        return (
+            phrases("cited_provisions").longest_at(self.keys, verb_end) > verb_end
+            or self.keys[verb_end] in _document_words()
+        )
+
     def _colon_ends_line(self, k: int, te: int) -> bool:
         """Only a colon (and the line's end) after ``k`` in the clause."""
         rest = [t for t in self.doc[k:te] if not t.is_space]
