@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -260,6 +261,15 @@ def _extract(text: str, tmp_path: Path, name: str) -> DocumentResult:
     return extract(path)
 
 
+def _edit_first(
+    text: str, pattern: re.Pattern[str], group: str | int, change: Callable[[str], str]
+) -> str:
+    """``text`` with ``group`` of ``pattern``'s first match changed."""
+    found = pattern.search(text)
+    assert found is not None
+    return text[: found.start(group)] + change(found[group]) + text[found.end(group) :]
+
+
 def _ids(result: DocumentResult) -> set[str]:
     return {t.id for t in result.tasks}
 
@@ -283,10 +293,7 @@ def _target(result: DocumentResult) -> Task:
 def test_ids_dev_directive_date_line_edit_keeps_every_id(stem: str, tmp_path: Path) -> None:
     text = _source(stem)
     before = _original(stem)
-    found = DATE_LINE.search(text)
-    assert found is not None
-    day = int(found["day"])
-    edited = text[: found.start("day")] + f"{day % 27 + 1:02d}" + text[found.end("day") :]
+    edited = _edit_first(text, DATE_LINE, "day", lambda day: f"{int(day) % 27 + 1:02d}")
     after = _extract(edited, tmp_path, "after")
     assert before.document.id_basis == after.document.id_basis == "number"
     assert after.document.issued_date != before.document.issued_date
@@ -365,9 +372,7 @@ def test_ids_dev_directive_heading_edit_changes_its_tasks_only(
 def test_ids_dev_directive_number_edit_makes_a_new_document(stem: str, tmp_path: Path) -> None:
     text = _source(stem)
     before = _original(stem)
-    found = NUMBER_LINE.search(text)
-    assert found is not None
-    edited = text[: found.start(2)] + str(int(found[2]) + 1) + text[found.end(2) :]
+    edited = _edit_first(text, NUMBER_LINE, 2, lambda number: str(int(number) + 1))
     after = _extract(edited, tmp_path, "after")
     assert after.document.number != before.document.number
     assert after.document.id != before.document.id
