@@ -77,6 +77,9 @@ class Draft:
     sentence: tuple[int, int]
     section: str | None
     level: int = 0
+    # The headings the task stands under, outermost first, without their list
+    # markers: its place in the section tree for its id (pipeline/ids.py).
+    headings: tuple[str, ...] = ()
     # A bare list item with no body in reach; kept only if a label line
     # after it names one (see _Walker.run).
     provisional: bool = False
@@ -245,6 +248,12 @@ class _Walker(ClauseReader):
             return None
         return " > ".join(self.text[h.start : h.end][:120] for h in heads)
 
+    def headings(self, p: Paragraph) -> tuple[str, ...]:
+        """The headings above ``p`` without their markers, so that a section
+        inserted before them (``II.`` becoming ``III.``) leaves them alone."""
+        heads = [a for a in reversed(self.ancestors(p)) if a.index in self.has_children]
+        return tuple(self.content(h).strip() for h in heads)
+
     def section_kind(self, p: Paragraph) -> str:
         own = self.content(p).strip()
         topic = _without_topic_opener(own)
@@ -386,6 +395,7 @@ class _Walker(ClauseReader):
             frame = self.frame(ts, te) if te > ts else None
             path = " > ".join(x for x in (section, table_section) if x) or None
             draft = Draft(start, end, (p.start, p.end), path, p.level)
+            draft.headings = self.headings(rows[0]) + ((table_section,) if table_section else ())
             draft.mark("from_table")
             draft.description_rules.append(known("description.table_row"))
             if frame is not None and frame.action is not None:
@@ -784,6 +794,7 @@ class _Walker(ClauseReader):
                     (sentence.start, sentence.end),
                     self.section_path(p),
                     p.level,
+                    headings=self.headings(p),
                     provisional=(
                         not leads
                         and not requested
@@ -913,6 +924,7 @@ class _Walker(ClauseReader):
             (p.start, p.end),
             self.section_path(p),
             p.level,
+            headings=self.headings(p),
             provisional=leads is None or not leads.value,
             marks=["from_heading"],
             description_rules=[known("description.object_item")],
