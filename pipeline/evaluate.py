@@ -204,7 +204,9 @@ def deadline_right(gold: GoldDeadline | None, predicted: Mapping[str, Any] | Non
     return predicted.get("kind") == gold.kind
 
 
-def _number_key(value: str) -> str:
+def number_key(value: str) -> str:
+    """A document number for comparison: marks, case, dash kinds and
+    spacing ignored ("227/CĐ-TTg" and "227/cd – TTg" are one number)."""
     text = strip_marks(normalise_string(value)).casefold()
     text = "".join("-" if unicodedata.category(char) == "Pd" else char for char in text)
     return _SPACE.sub("", text)
@@ -215,7 +217,7 @@ def metadata_right(name: str, gold: Any, predicted: Any) -> bool:
     if name == "issued_date":
         return str(predicted) == gold.isoformat()
     if name == "number":
-        return _number_key(gold) == _number_key(predicted)
+        return number_key(gold) == number_key(predicted)
     if name == "issuer":
         return multiset_f1(body_key([gold]), body_key([predicted])) >= ISSUER_MATCH_THRESHOLD
     return syllables(gold, keep_marks=True) == syllables(predicted, keep_marks=True)

@@ -11,6 +11,7 @@ in their first sentences ("đã ký ban hành Kế hoạch số 96-KH/TU ngày
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -36,6 +37,10 @@ class Metadata:
     signer: str | None
     issued_date: date | None
     addressees: tuple[str, ...] = ()
+    # The number was read from a report's opening sentences ("đã ký ban hành
+    # Kế hoạch số 96-KH/TU"), not from a header: the text reports that
+    # directive rather than being it.
+    reported: bool = False
 
 
 @cache
@@ -97,6 +102,7 @@ def extract_metadata(
     type_index = _doc_type_line(lines)
 
     number = None
+    reported = False
     # An official document states "Số: …" in its header; a report names the
     # directive it reports near its start, after the directive's type.
     number_match = cfg["header_number"].search(_header_block(lines))
@@ -109,6 +115,7 @@ def extract_metadata(
     if number_match is None:
         number_match = _reported_number(view)
         source = view
+        reported = number_match is not None
     if number_match:
         number = number_match["number"].rstrip(".,;")
 
@@ -152,7 +159,22 @@ def extract_metadata(
     # and names it in a report ("Công văn 227/TTg-CN" → Thủ tướng Chính phủ).
     issuer = _issuer_from_number(number) or _issuer(lines, matches, view)
     signer = _signer(lines, view)
-    return Metadata(doc_type, number, title, issuer, signer, issued, _addressees(lines))
+    return Metadata(
+        doc_type, number, title, issuer, signer, issued, _addressees(lines), reported
+    )
+
+
+def typed_numbers(view: str) -> Iterator[tuple[int, str, str]]:
+    """Every "<type> [số] <number>" in ``view`` (a normalised text): where
+    it starts, the type as the gazetteer names it ("Chỉ thị") and the number
+    as written ("32-CT/TW")."""
+    cfg = _config()
+    for found in cfg["typed_number"].finditer(view):
+        written = view[found.start() : found.start("number")].lower()
+        doc_type = next(
+            (name for word, name in cfg["doc_types"].items() if written.startswith(word)), ""
+        )
+        yield found.start(), doc_type, found["number"].rstrip(".,;")
 
 
 def _header_block(lines: list[str]) -> str:
