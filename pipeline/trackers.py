@@ -6,8 +6,9 @@ Both follow the field mapping of ``docs/trackers.md``: the title is the
 task's description (cut to :data:`TITLE_LIMIT` characters, the whole text
 stays in the body), the due date the task's ``due``, and the register id
 rides along as the update key (Jira: a column to map to a custom field and
-a label; GitHub: a hidden ``<!-- vntasks:ID -->`` marker in the body), so a
-later import can find the item it made before. Bodies are organisations,
+a label; GitHub: a ``vntasks-id: ID`` line ending the body, which the
+script searches for before creating an issue), so a later import finds the
+item it made before. Bodies are organisations,
 not people: the lead goes into the text and a label, never into an
 assignee field, which needs the tracker's own body-to-user table.
 """
@@ -26,6 +27,8 @@ TITLE_LIMIT = 255
 JIRA_COLUMNS = (
     "Summary", "Description", "Due date", "Labels", "Labels", "vntasks id", "Status",
 )
+# Written visibly, not in an HTML comment, so a tracker's text search finds it.
+MARKER = "vntasks-id:"
 _LABEL = re.compile(r"[^\w-]+")
 
 
@@ -49,7 +52,7 @@ def body(task: Mapping[str, Any]) -> str:
     if task["section"]:
         lines.append(f"Mục: {task['section']}")
     lines.append("Văn bản: " + ", ".join(task["sources"]))
-    lines.append(f"<!-- vntasks:{task['id']} -->")
+    lines.append(f"{MARKER} {task['id']}")
     return "\n".join(lines)
 
 
@@ -77,8 +80,10 @@ def to_jira_csv(tasks: Iterable[Mapping[str, Any]]) -> bytes:
 def to_gh_script(tasks: Iterable[Mapping[str, Any]], repo: str | None = None) -> bytes:
     """A POSIX shell script, one ``gh issue create`` per task (``repo``:
     ``--repo OWNER/NAME``; default, the repository of the current folder).
-    Every value is quoted with :func:`shlex.quote`, so a task's text is
-    never run as shell."""
+    Each create is guarded by a search for the task's marker, so running
+    the script again, or a later export holding the same tasks, creates no
+    duplicate. Every value is quoted with :func:`shlex.quote`, so a task's
+    text is never run as shell."""
     target = f" --repo {shlex.quote(repo)}" if repo else ""
     commands: list[str] = []
     used: dict[str, None] = {}
@@ -88,13 +93,22 @@ def to_gh_script(tasks: Iterable[Mapping[str, Any]], repo: str | None = None) ->
             labels.append("overdue")
         used.update(dict.fromkeys(labels))
         label_args = "".join(f" --label {shlex.quote(name)}" for name in labels)
+        marker = shlex.quote(task["id"])
         commands.append(
-            f"gh issue create{target} --title {shlex.quote(title(task['description']))}"
+            f"[ \"$(made {marker})\" != 0 ] || gh issue create{target}"
+            f" --title {shlex.quote(title(task['description']))}"
             f" --body {shlex.quote(body(task))}{label_args}"
         )
     # gh refuses a label the repository lacks; --force makes creating one
     # that exists a no-op.
     created = [f"gh label create{target} {shlex.quote(name)} --force" for name in used]
-    lines = ["#!/bin/sh", "# vntasks register tasks -f github: one issue per task", "set -e",
-             *created, *commands]
+    lines = [
+        "#!/bin/sh",
+        "# vntasks register tasks -f github: one issue per task not made before",
+        "set -e",
+        f"made() {{ gh issue list{target} --state all --search \"\\\"$1\\\" in:body\" "
+        "--json number --jq length; }",
+        *created,
+        *commands,
+    ]
     return ("\n".join(lines) + "\n").encode("utf-8")

@@ -14,10 +14,10 @@ import csv
 import io
 import json
 import os
-import shlex
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from datetime import date
@@ -372,7 +372,47 @@ def test_register_jira_csv_from_a_shared_document(tmp_path):
     assert [row[5] for row in rows[1:]] == [t["id"] for t in tasks]
     for row, task in zip(rows[1:], tasks, strict=True):
         assert len(row[0]) <= 255 and row[2] == (task["due"] or "")
-        assert f"<!-- vntasks:{task['id']} -->" in row[1]
+        assert row[1].endswith(f"vntasks-id: {task['id']}")
+
+
+FAKE_GH = """#!/bin/sh
+# A stand-in for GitHub's gh: logs each call as one JSON line and answers
+# "issue list" from the issues it made (no network).
+exec "$PYTHON" - "$@" <<'PY'
+import json, os, sys
+args = sys.argv[1:]
+log, made = os.environ["GH_LOG"], os.environ["GH_MADE"]
+with open(log, "a") as out:
+    out.write(json.dumps(args) + "\\n")
+known = open(made).read().split() if os.path.exists(made) else []
+if args[:2] == ["issue", "list"]:
+    query = args[args.index("--search") + 1]
+    print(sum(f'"{marker}"' in query for marker in known))
+elif args[:2] == ["issue", "create"]:
+    body = args[args.index("--body") + 1]
+    with open(made, "a") as out:
+        out.write(body.rsplit("vntasks-id: ", 1)[1] + "\\n")
+PY
+"""
+
+
+def _run_script(script: str, tmp_path: Path) -> list[list[str]]:
+    """Run the generated script with the fake gh first on PATH; the gh
+    calls it made."""
+    folder = tmp_path / "bin"
+    folder.mkdir(exist_ok=True)
+    fake = folder / "gh"
+    fake.write_text(FAKE_GH)
+    fake.chmod(0o755)
+    log = tmp_path / "gh.log"
+    log.unlink(missing_ok=True)
+    env = {**os.environ, "PATH": f"{folder}:{os.environ['PATH']}", "PYTHON": sys.executable,
+           "GH_LOG": str(log), "GH_MADE": str(tmp_path / "made.txt")}
+    (tmp_path / "import.sh").write_text(script, encoding="utf-8")
+    done = subprocess.run(["sh", str(tmp_path / "import.sh")], env=env, capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr
+    return [json.loads(line) for line in log.read_text().splitlines()]
 
 
 def test_register_github_script_from_a_shared_document(tmp_path):
@@ -380,25 +420,20 @@ def test_register_github_script_from_a_shared_document(tmp_path):
         tasks = opened.tasks(overdue=True, today=date(2025, 12, 15))
         script = render_tasks(opened, tasks, "github", repo="org/tasks").decode("utf-8")
     assert tasks
-    # A body holds line breaks inside its quotes: split the whole script,
-    # then cut it at each command word (a quoted value is one token).
-    tokens = shlex.split(script, comments=True)
-    starts = [i for i, token in enumerate(tokens) if token == "gh"] + [len(tokens)]
-    commands = [tokens[a:b] for a, b in zip(starts, starts[1:], strict=False)]
-    assert tokens[:2] == ["set", "-e"]
-    issues = [c for c in commands if c[:3] == ["gh", "issue", "create"]]
-    labels = {c[5] for c in commands if c[:3] == ["gh", "label", "create"]}
+    calls = _run_script(script, tmp_path)
+    issues = [c for c in calls if c[:2] == ["issue", "create"]]
+    labels = {c[4] for c in calls if c[:2] == ["label", "create"]}
     assert len(issues) == len(tasks)
     for command, task in zip(issues, tasks, strict=True):
-        options = dict(zip(command[3::2], command[4::2], strict=False))
+        options = dict(zip(command[2::2], command[3::2], strict=False))
         assert options["--repo"] == "org/tasks"
         assert options["--title"] == " ".join(task["description"].split())[:255]
-        assert f"<!-- vntasks:{task['id']} -->" in options["--body"]
+        assert options["--body"].endswith(f"vntasks-id: {task['id']}")
         used = {command[i + 1] for i, word in enumerate(command) if word == "--label"}
         assert "overdue" in used and used <= labels
-    # sh -n: the script parses as shell, whatever the tasks' text holds.
-    checked = subprocess.run(["sh", "-n"], input=script, text=True, capture_output=True)
-    assert checked.returncode == 0, checked.stderr
+    # Run again: every issue is found by its marker, none made twice.
+    again = _run_script(script, tmp_path)
+    assert not [c for c in again if c[:2] == ["issue", "create"]]
 
 
 # --- the command line -----------------------------------------------------------------
