@@ -311,6 +311,11 @@ class Register:
                     f"vntasks reads ({SCHEMA_VERSION}); upgrade vntasks"
                 )
 
+    def known_texts(self) -> set[str]:
+        """The ``text_sha256`` of every document's current version."""
+        with self.engine.connect() as conn:
+            return set(conn.execute(sa.select(DOCUMENTS.c.text_sha256)).scalars())
+
     def schema_version(self) -> int:
         with self.engine.connect() as conn:
             return int(conn.execute(
@@ -802,9 +807,13 @@ def add_files(
     ``issued`` … in ``options``) and add each record; ``observe`` wraps the
     outcome stream (the progress bar). Returns the batch summary (failed
     inputs in it) and what each add did."""
-    from pipeline.batch import Summary, count_outcome, extract_records
+    from pipeline.batch import Done, Summary, count_outcome, extract_records
 
-    outcomes = extract_records(inputs, with_text=True, **options)
+    # A text already stored is read but not extracted again: re-adding a
+    # folder costs the reading of its files, not the pipeline. Under an
+    # explicit key every input is extracted, since the key may be new.
+    done = Done(hashes=register.known_texts()) if key is None else None
+    outcomes = extract_records(inputs, with_text=True, done=done, **options)
     if observe is not None:
         outcomes = observe(outcomes)
     summary = Summary()
@@ -816,9 +825,10 @@ def add_files(
     return summary, added
 
 
-def add_report(added: Sequence[AddOutcome]) -> list[str]:
+def add_report(added: Sequence[AddOutcome], skipped: int = 0) -> list[str]:
     """A short account of :func:`add_files` for a person: a line per
-    document, then the totals."""
+    document, then the totals; ``skipped``: inputs whose text was already
+    stored (not extracted again)."""
     lines = []
     for outcome in added:
         if outcome.event == "unchanged":
@@ -837,6 +847,9 @@ def add_report(added: Sequence[AddOutcome]) -> list[str]:
         lines.append(f"{outcome.key}: {what}, tasks: {', '.join(parts)}")
     counts = {event: sum(o.event == event for o in added)
               for event in ("added", "new_version", "unchanged")}
+    if skipped:
+        lines.append(f"{skipped} already in the register with the same text: nothing changed")
+    counts["unchanged"] += skipped
     lines.append(f"{counts['added']} documents added, {counts['new_version']} new versions, "
                  f"{counts['unchanged']} unchanged")
     return lines

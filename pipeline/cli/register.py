@@ -157,7 +157,7 @@ def add_command(
         )
     if show:
         typer.echo(summary_line(summary, time.perf_counter() - started), err=True)
-    typer.echo("\n".join(add_report(added)))
+    typer.echo("\n".join(add_report(added, summary.skipped)))
     report_summary(summary)
 
 
