@@ -294,15 +294,22 @@ def match_tasks(
             )
             candidates.append((-score, -_overlap(gold_span, guess.span), distance, g, p, score))
     candidates.sort()
-    used_gold: set[int] = set()
-    used_predicted: set[int] = set()
+    return best_first_pairs(candidates)
+
+
+def best_first_pairs(candidates: Iterable[tuple[Any, ...]]) -> list[tuple[int, int, float]]:
+    """One-to-one pairs from ``candidates`` sorted best first, each ending
+    with (left index, right index, score): a candidate whose either side is
+    taken already is passed over."""
+    used_left: set[int] = set()
+    used_right: set[int] = set()
     pairs = []
-    for *_, g, p, score in candidates:
-        if g in used_gold or p in used_predicted:
+    for *_, left, right, score in candidates:
+        if left in used_left or right in used_right:
             continue
-        used_gold.add(g)
-        used_predicted.add(p)
-        pairs.append((g, p, score))
+        used_left.add(left)
+        used_right.add(right)
+        pairs.append((left, right, score))
     return pairs
 
 

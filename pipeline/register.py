@@ -59,7 +59,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from pipeline.evaluate import description_key, multiset_f1, number_key, strip_marks
+from pipeline.evaluate import (
+    best_first_pairs,
+    description_key,
+    multiset_f1,
+    number_key,
+    strip_marks,
+)
 from pipeline.links import find_links
 from pipeline.metadata import extract_metadata
 from pipeline.normalise import normalise_string
@@ -262,18 +268,8 @@ def _pairs(
         for j, other in enumerate(keys):
             score = multiset_f1(mine, other)
             if score >= threshold:
-                scored.append((score, i, j))
-    scored.sort(key=lambda row: (-row[0], row[1], row[2]))
-    taken_left: set[int] = set()
-    taken_right: set[int] = set()
-    pairs = []
-    for score, i, j in scored:
-        if i in taken_left or j in taken_right:
-            continue
-        taken_left.add(i)
-        taken_right.add(j)
-        pairs.append((i, j, score))
-    return pairs
+                scored.append((-score, i, j, score))
+    return best_first_pairs(sorted(scored))
 
 
 class Register:

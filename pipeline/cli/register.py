@@ -15,10 +15,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pipeline.cli.options import parse_date, usage_error
+from pipeline.cli.options import parse_issued, usage_error
 
 if TYPE_CHECKING:
-    from datetime import date
 
     from pipeline.register import Register
 
@@ -74,17 +73,6 @@ def _open(db: str | None) -> Register:
     except Exception as error:  # noqa: BLE001 - any driver's connection error
         typer.echo(f"error: cannot open the register: {error}", err=True)
         raise typer.Exit(code=1) from None
-
-
-def _day(value: str | None, option: str) -> date | None:
-    from pipeline.errors import VntasksError
-
-    if value is None:
-        return None
-    try:
-        return parse_date(value, option)
-    except VntasksError as error:
-        usage_error(str(error))
 
 
 def _emit(data: bytes, output: str | None, force: bool) -> None:
@@ -146,7 +134,7 @@ def add_command(
     sources = [source for source, _ in expand_inputs(inputs)]
     if key is not None and len(sources) != 1:
         usage_error("--key names one document: give one input with it")
-    issue_date = _day(issued, "--issued")
+    issue_date = parse_issued(issued, "--issued")
     register = _open(db)
     show = wanted(progress)
     started = time.perf_counter()
@@ -210,8 +198,8 @@ def tasks_command(
         usage_error("--lang is en or vi")
     if output_format is TaskFormat.xlsx and output is None:
         usage_error("-f xlsx needs -o FILE.xlsx")
-    day = _day(today, "--today")
-    before = _day(due_before, "--due-before")
+    day = parse_issued(today, "--today")
+    before = parse_issued(due_before, "--due-before")
     with _open(db) as register:
         found = register.tasks(
             body=body, role=role.value if role else None, due_before=before, overdue=overdue,
@@ -227,7 +215,7 @@ def bodies_command(db: Db = None, today: Today = None, json_output: Annotated[
     bool, typer.Option("--json", help="JSON instead of a table.")] = False,
 ) -> None:
     """Each body with its open, overdue, done and cancelled tasks."""
-    day = _day(today, "--today")
+    day = parse_issued(today, "--today")
     with _open(db) as register:
         counts = register.bodies(today=day)
     if json_output:
@@ -268,7 +256,7 @@ def document_command(
     """One document: its versions, tasks, and links both ways."""
     from pipeline.register import RegisterError
 
-    day = _day(today, "--today")
+    day = parse_issued(today, "--today")
     with _open(db) as register:
         try:
             found = register.document(key, today=day)
