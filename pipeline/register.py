@@ -17,7 +17,8 @@ call alike:
 - :meth:`Register.set_status` records what the user says of a task
   (``open``, ``done``, ``cancelled``); re-imports never change it.
 
-Documents are keyed by ``document.id`` (or a key the caller gives). Adding
+Documents are keyed by ``document.id`` (or a key the caller gives; a news
+report's key adds its text hash, :func:`default_key`). Adding
 a record whose key is known with the same ``text_sha256`` changes nothing;
 with another ``text_sha256`` it is a new version: its tasks are matched to
 the stored ones, first by task id within the document (the record's task
@@ -235,6 +236,17 @@ def fold(text: str) -> str:
     return " ".join(strip_marks(normalise_string(text)).casefold().split())
 
 
+def default_key(document: Mapping[str, Any], reported: bool) -> str:
+    """The key a record is stored under when the caller names none: its
+    ``document.id``. A news report carries the number of the directive it
+    reports, so an id made from issuer, type and number would be the
+    directive's: a report's key adds its text hash, and it never becomes a
+    version of the directive."""
+    if reported:
+        return f"{document['id']}~report-{document['text_sha256'][:12]}"
+    return document["id"]
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -330,12 +342,12 @@ class Register:
         document = dict(record["document"])
         text = text if text is not None else document.pop("text", None)
         document.pop("text", None)
-        key = key or document["id"]
         now = _now()
         reported, links = False, []
         if text is not None:
             reported = extract_metadata(normalise_string(text)).reported
             links = find_links(text, document.get("number"), reported)
+        key = key or default_key(document, reported)
         with self.engine.begin() as conn:
             stored = conn.execute(
                 sa.select(DOCUMENTS).where(DOCUMENTS.c.key == key)

@@ -274,7 +274,8 @@ def test_register_documents_view(register):
     register.add(report)
     rows = {row["key"]: row for row in register.documents()}
     assert rows[directive["document"]["id"]]["reported"] is False
-    assert rows[report["document"]["id"]]["reported"] is True
+    (report_row,) = [row for key, row in rows.items() if key != directive["document"]["id"]]
+    assert report_row["reported"] is True and report_row["tasks"] == len(report["tasks"])
     assert rows[directive["document"]["id"]]["tasks"] == len(directive["tasks"])
 
 
@@ -289,8 +290,9 @@ def test_register_links_both_ways(register):
     relations = {(link["relation"], link["number"]) for link in own["links"]}
     assert {("implements", "12/CT-TTg"), ("cites", "88/QĐ-UBND"),
             ("replaces", "02/CT-UBND")} <= relations
-    assert own["linked_from"] == [{"relation": "reports", "document": report["document"]["id"]}]
-    theirs = register.document(report["document"]["id"])
+    report_key = next(d["key"] for d in register.documents() if d["reported"])
+    assert own["linked_from"] == [{"relation": "reports", "document": report_key}]
+    theirs = register.document(report_key)
     assert theirs["links"][0]["relation"] == "reports"
     assert theirs["links"][0]["documents"] == [directive["document"]["id"]]
 
@@ -303,10 +305,24 @@ def test_register_merges_a_reports_tasks_into_its_directive(register, order):
     tasks = register.tasks(today=TODAY)
     # Each report task repeats a directive task, so it is shown once.
     assert len(tasks) == len(directive["tasks"])
-    report_key = report["document"]["id"]
+    report_key = next(d["key"] for d in register.documents() if d["reported"])
     with_both = [t for t in tasks if report_key in t["sources"]]
     assert len(with_both) == len(report["tasks"])
     assert all(t["document"] == directive["document"]["id"] for t in with_both)
+
+
+def test_register_a_report_sharing_its_directives_id_is_no_version_of_it(register):
+    # An id scheme built on issuer, type and number gives a report the id of
+    # the directive it reports: it must stay a document of its own.
+    directive, report = record_of(DIRECTIVE), record_of(REPORT)
+    report["document"]["id"] = directive["document"]["id"]
+    register.add(directive)
+    outcome = register.add(report)
+    assert outcome.event == "added" and outcome.key != directive["document"]["id"]
+    assert outcome.merged == len(report["tasks"])
+    stored = register.document(directive["document"]["id"])
+    assert len(stored["versions"]) == 1
+    assert {t["state"] for t in stored["tasks"]} == {"current"}
 
 
 def test_register_merges_the_shared_summary_into_its_directive(register):
