@@ -204,7 +204,9 @@ def deadline_right(gold: GoldDeadline | None, predicted: Mapping[str, Any] | Non
     return predicted.get("kind") == gold.kind
 
 
-def _number_key(value: str) -> str:
+def number_key(value: str) -> str:
+    """A document number for comparison: marks, case, dash kinds and
+    spacing ignored ("227/CĐ-TTg" and "227/cd – TTg" are one number)."""
     text = strip_marks(normalise_string(value)).casefold()
     text = "".join("-" if unicodedata.category(char) == "Pd" else char for char in text)
     return _SPACE.sub("", text)
@@ -215,7 +217,7 @@ def metadata_right(name: str, gold: Any, predicted: Any) -> bool:
     if name == "issued_date":
         return str(predicted) == gold.isoformat()
     if name == "number":
-        return _number_key(gold) == _number_key(predicted)
+        return number_key(gold) == number_key(predicted)
     if name == "issuer":
         return multiset_f1(body_key([gold]), body_key([predicted])) >= ISSUER_MATCH_THRESHOLD
     return syllables(gold, keep_marks=True) == syllables(predicted, keep_marks=True)
@@ -292,15 +294,22 @@ def match_tasks(
             )
             candidates.append((-score, -_overlap(gold_span, guess.span), distance, g, p, score))
     candidates.sort()
-    used_gold: set[int] = set()
-    used_predicted: set[int] = set()
+    return best_first_pairs(candidates)
+
+
+def best_first_pairs(candidates: Iterable[tuple[Any, ...]]) -> list[tuple[int, int, float]]:
+    """One-to-one pairs from ``candidates`` sorted best first, each ending
+    with (left index, right index, score): a candidate whose either side is
+    taken already is passed over."""
+    used_left: set[int] = set()
+    used_right: set[int] = set()
     pairs = []
-    for *_, g, p, score in candidates:
-        if g in used_gold or p in used_predicted:
+    for *_, left, right, score in candidates:
+        if left in used_left or right in used_right:
             continue
-        used_gold.add(g)
-        used_predicted.add(p)
-        pairs.append((g, p, score))
+        used_left.add(left)
+        used_right.add(right)
+        pairs.append((left, right, score))
     return pairs
 
 

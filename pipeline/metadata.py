@@ -11,6 +11,7 @@ in their first sentences ("đã ký ban hành Kế hoạch số 96-KH/TU ngày
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -40,6 +41,13 @@ class Metadata:
     # Whether ``number`` is the document's own (read from its header or its
     # appendix's caption) or the number of a directive a report names.
     own_number: bool = False
+
+    @property
+    def reported(self) -> bool:
+        """The number was read from a report's opening sentences ("đã ký ban
+        hành Kế hoạch số 96-KH/TU"), not from a header: the text reports
+        that directive rather than being it."""
+        return self.number is not None and not self.own_number
 
 
 @cache
@@ -185,6 +193,19 @@ def extract_metadata(
         _addressees(lines),
         own_number=number is not None and own_number,
     )
+
+
+def typed_numbers(view: str) -> Iterator[tuple[int, str, str]]:
+    """Every "<type> [số] <number>" in ``view`` (a normalised text): where
+    it starts, the type as the gazetteer names it ("Chỉ thị") and the number
+    as written ("32-CT/TW")."""
+    cfg = _config()
+    for found in cfg["typed_number"].finditer(view):
+        written = view[found.start() : found.start("number")].lower()
+        doc_type = next(
+            (name for word, name in cfg["doc_types"].items() if written.startswith(word)), ""
+        )
+        yield found.start(), doc_type, found["number"].rstrip(".,;")
 
 
 def _header_block(lines: list[str]) -> str:

@@ -9,6 +9,7 @@ import typer
 
 from pipeline.cli import annotations as annotations_cli
 from pipeline.cli import deadline, evaluate, extract, review, rules, schema
+from pipeline.cli import register as register_cli
 
 app = typer.Typer(
     name="vntasks",
@@ -18,7 +19,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (extract, review, schema, deadline, evaluate, annotations_cli, rules):
+for module in (extract, review, schema, deadline, evaluate, annotations_cli, rules, register_cli):
     module.register(app)
 
 

@@ -11,7 +11,7 @@ stores text cells as text and needs no such mark.)
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pipeline.formats.rows import COLUMNS, headers, task_rows
@@ -27,14 +27,16 @@ def neutralise(value: str | None) -> str | None:
     return value
 
 
-def to_csv(records: Iterable[dict[str, Any]], lang: str = "en") -> bytes:
+def to_csv(
+    records: Iterable[dict[str, Any]], lang: str = "en", columns: Sequence[str] = COLUMNS
+) -> bytes:
     """One row per task of ``records`` (v1 dicts), as CSV bytes, with the
-    headers of language ``lang``."""
+    headers of language ``lang``; ``columns`` of :mod:`pipeline.formats.rows`."""
     import pandas as pd
 
     rows = [{k: neutralise(v) for k, v in row.items()} for row in task_rows(records)]
-    frame = pd.DataFrame(rows, columns=list(COLUMNS))
-    frame.columns = headers(lang)
+    frame = pd.DataFrame(rows, columns=list(columns))
+    frame.columns = headers(lang, columns)
     # lineterminator pinned so the file is the same bytes on every platform.
     text = frame.to_csv(index=False, lineterminator="\r\n")
     return (BOM + text).encode("utf-8")

@@ -16,7 +16,7 @@ The column names below are the machine-readable headers (the default,
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from pipeline.formats.labels import labels
@@ -45,6 +45,11 @@ COLUMNS = (
     "source",
 )
 
+# The task register's tables (vntasks register tasks) add what the user
+# said of each task and the documents it came from (a directive and the news
+# reports of it merged into it, one a line).
+REGISTER_COLUMNS = (*COLUMNS, "status", "sources")
+
 DATE_COLUMNS = ("issued_date", "due", "start")
 BODY_COLUMNS = ("leads", "supports")
 
@@ -60,10 +65,10 @@ def body_names(task: dict[str, Any], role: str) -> list[str]:
     return [one_line(b["canonical"] or b["name"]) for b in task["responsible"] if b["role"] == role]
 
 
-def headers(lang: str = "en") -> list[str]:
-    """The header of each column of :data:`COLUMNS` in language ``lang``."""
+def headers(lang: str = "en", columns: Sequence[str] = COLUMNS) -> list[str]:
+    """The header of each of ``columns`` in language ``lang``."""
     names = labels(lang)["columns"]
-    return [names[column] for column in COLUMNS]
+    return [names[column] for column in columns]
 
 
 def task_row(document: dict[str, Any], task: dict[str, Any]) -> dict[str, str | None]:
@@ -88,6 +93,9 @@ def task_row(document: dict[str, Any], task: dict[str, Any]) -> dict[str, str | 
         "section": task["section"],
         "flags": FLAG_SEPARATOR.join(task["flags"]),
         "source": document["source"],
+        # Only register tasks carry these (REGISTER_COLUMNS).
+        "status": task.get("status"),
+        "sources": BODY_SEPARATOR.join(task.get("sources", ())),
     }
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -48,7 +48,10 @@ def _fixed_times(data: bytes, stamp: datetime) -> bytes:
 
 
 def to_xlsx(
-    records: Iterable[dict[str, Any]], lang: str = "en", stamp: datetime | None = None
+    records: Iterable[dict[str, Any]],
+    lang: str = "en",
+    stamp: datetime | None = None,
+    columns: Sequence[str] = COLUMNS,
 ) -> bytes:
     """One row per task of ``records`` (v1 dicts), as an .xlsx workbook with
     the headers of language ``lang``; ``stamp`` (default:
@@ -60,15 +63,16 @@ def to_xlsx(
     for row in rows:
         for column in DATE_COLUMNS:
             row[column] = _as_date(row[column])
-    frame = pd.DataFrame(rows, columns=list(COLUMNS))
-    frame.columns = headers(lang)
+    frame = pd.DataFrame(rows, columns=list(columns))
+    frame.columns = headers(lang, columns)
     sheet_name = labels(lang)["sheet"]
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl", date_format="YYYY-MM-DD") as writer:
         frame.to_excel(writer, sheet_name=sheet_name, index=False, freeze_panes=(1, 0))
         sheet = writer.sheets[sheet_name]
         sheet.auto_filter.ref = sheet.dimensions
-        wrapped = {COLUMNS.index(column) for column in BODY_COLUMNS}
+        wrapped = {list(columns).index(column) for column in (*BODY_COLUMNS, "sources")
+                   if column in columns}
         for index, cells in enumerate(sheet.iter_cols()):
             for cell in cells:
                 # openpyxl stores any string starting with "=" as a formula; a
