@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from pipeline.cli import annotations as annotations_cli
-from pipeline.cli import deadline, evaluate, extract, review, rules, schema
+from pipeline.cli import deadline, evaluate, extract, review, rules, schema, serve
 
 app = typer.Typer(
     name="vntasks",
@@ -18,7 +18,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (extract, review, schema, deadline, evaluate, annotations_cli, rules):
+for module in (extract, review, schema, deadline, evaluate, annotations_cli, rules, serve):
     module.register(app)
 
 
