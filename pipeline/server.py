@@ -40,7 +40,7 @@ from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import PurePath
-from typing import Any, Literal, Protocol
+from typing import Annotated, Any, Literal, Protocol
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -147,6 +147,9 @@ class Job:
     source: str
     text: str | None = None
     data: bytes | None = None
+    # An upload's suffix, from its file name (".txt" for one without a name,
+    # as for standard input).
+    suffix: str = ".txt"
     issued: date | None = None
     doc_type: str | None = None
     number: str | None = None
@@ -251,8 +254,7 @@ def run_job(job: Job, settings: Settings) -> dict[str, Any]:
     from pipeline.read import read_bytes, read_text
 
     if job.data is not None:
-        suffix = PurePath(job.source).suffix or ".txt"
-        raw = read_bytes(job.data, job.source, max_bytes=settings.max_bytes, suffix=suffix)
+        raw = read_bytes(job.data, job.source, max_bytes=settings.max_bytes, suffix=job.suffix)
     else:
         raw = read_text(job.text or "", job.source)
     _check_length(raw.text, job.source, settings)
@@ -274,8 +276,9 @@ def _parse_issued(value: str | None, field: str) -> date | None:
 
 
 def _validation_message(errors: list[dict[str, Any]], where: str) -> str:
-    """The first of pydantic's errors as one line."""
-    first = errors[0]
+    """The first of pydantic's errors as one line; an unknown field first,
+    since a misspelt name is why the field it stands for is missing."""
+    first = min(errors, key=lambda error: error["type"] != "extra_forbidden")
     location = [str(part) for part in first["loc"] if part not in ("body", "query", "path")]
     name = ".".join(location)
     if first["type"] == "extra_forbidden":
@@ -322,6 +325,7 @@ async def _upload_job(request: Request) -> Job:
     return Job(
         source=upload.filename or "upload",
         data=await upload.read(),
+        suffix=PurePath(upload.filename).suffix if upload.filename else ".txt",
         issued=_parse_issued(options.get("issued"), "issued"),
         doc_type=options.get("doc_type"),
         number=options.get("number"),
@@ -397,7 +401,7 @@ def create_app(
         return {"status": "ok", "models_loaded": models_loaded(), "register": register is not None}
 
     @app.get("/health/ready", summary="200 once the models are loaded, else 503",
-             responses={503: _ERROR})
+             responses={503: {"description": '{"ready": false}'}})
     async def ready() -> JSONResponse:
         if models_loaded():
             return JSONResponse({"ready": True})
@@ -494,11 +498,11 @@ def _add_register_routes(app: FastAPI, register: TaskRegister) -> None:
              responses={422: _ERROR})
     def tasks(
         request: Request,
-        body: str | None = Query(None, description="A body that leads or supports the task"),
-        due_before: str | None = Query(None, description="Due before this day, YYYY-MM-DD"),
-        overdue: bool = Query(False, description="Due before today and not done"),
-        status: TaskStatus | None = Query(None, description="open, done or cancelled"),
-        document: str | None = Query(None, description="The id of the task's document"),
+        body: Annotated[str | None, Query(description="A body that leads or supports it")] = None,
+        due_before: Annotated[str | None, Query(description="Due before, YYYY-MM-DD")] = None,
+        overdue: Annotated[bool, Query(description="Due before today and not done")] = False,
+        status: Annotated[TaskStatus | None, Query(description="open, done, cancelled")] = None,
+        document: Annotated[str | None, Query(description="Its document's id")] = None,
     ) -> dict[str, Any]:
         unknown = sorted(set(request.query_params) - _TASK_FILTERS)
         if unknown:

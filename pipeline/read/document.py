@@ -151,7 +151,7 @@ def read_bytes(
     reader = _reader_suffix(data, suffix.lower(), source)
     if reader not in SUPPORTED_SUFFIXES:
         supported = ", ".join(SUPPORTED_SUFFIXES)
-        raise VntasksError("unsupported", source, suffix=suffix, supported=supported)
+        raise VntasksError("unsupported", source, suffix=suffix or "(none)", supported=supported)
     return _from_bytes(data, reader, source, max_unpacked_bytes)
 
 
