@@ -358,6 +358,7 @@ def test_server_extract_refuses_bad_input_with_one_line(server, request_, status
          {"json": {"text": "x", "issued": "2025-02-30"}}),
         ([], "scan.txt", PNG, {"files": {"file": ("scan.txt", PNG)}}),
     ],
+    ids=["no-such-date", "picture"],
 )
 def test_server_errors_say_what_the_command_line_says(server, tmp_path, arguments, name, data,
                                                       served):

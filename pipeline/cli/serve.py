@@ -8,8 +8,6 @@ from typing import Annotated
 
 import typer
 
-from pipeline.read import DEFAULT_MAX_BYTES
-
 
 def serve_command(
     host: Annotated[
@@ -27,13 +25,14 @@ def serve_command(
         ),
     ] = 1,
     max_bytes: Annotated[
-        int,
+        int | None,
         typer.Option(
             "--max-bytes", min=1,
             help="Refuse a request body (JSON, or an upload with its multipart framing) "
-            "larger than this, with 413, before reading it whole.",
+            "larger than this, with 413, before reading it whole (default: 20 MB, as extract).",
+            show_default=False,
         ),
-    ] = DEFAULT_MAX_BYTES,
+    ] = None,
     max_chars: Annotated[
         int | None,
         typer.Option(
