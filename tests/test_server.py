@@ -18,12 +18,13 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
-from typing import Any
+from typing import IO, Any
 
 import httpx
 import pytest
@@ -70,11 +71,12 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _wait_until_up(url: str, process: subprocess.Popen | None = None) -> None:
+def _wait_until_up(url: str, process: subprocess.Popen, log: IO[str]) -> None:
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise RuntimeError(f"vntasks serve stopped: {process.stderr.read()}")
+        if process.poll() is not None:
+            log.seek(0)
+            raise RuntimeError(f"vntasks serve stopped: {log.read()}")
         try:
             if httpx.get(f"{url}/health", timeout=2).status_code == 200:
                 return
@@ -90,18 +92,19 @@ def server() -> Iterator[str]:
     command = [sys.executable, "-c", "from pipeline.cli import main; main()", "serve",
                "--port", str(port), "--max-bytes", str(MAX_BYTES), "--max-chars", str(MAX_CHARS),
                "--log-level", "warning"]
-    process = subprocess.Popen(
-        command, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(url, process)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        process.stderr.close()
+    # The log goes to a file: a pipe nobody reads would stop the server once full.
+    with tempfile.TemporaryFile("w+") as log:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=subprocess.DEVNULL, stderr=log, text=True,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until_up(url, process, log)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
 
 
 class ThreadServer:
@@ -260,18 +263,32 @@ def _docx(text: str) -> bytes:
     return buffer.getvalue()
 
 
+def _html(text: str) -> bytes:
+    from html import escape
+
+    paragraphs = "".join(f"<p>{escape(line)}</p>" for line in text.splitlines() if line.strip())
+    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Tin</title></head>"
+            f"<body><nav><a href='/'>Trang chủ</a></nav><article>{paragraphs}</article>"
+            f"</body></html>").encode()
+
+
+UPLOADS = {"txt": lambda text: text.encode(), "docx": _docx, "html": _html}
+
+
 @needs_shared
 @pytest.mark.parametrize(
     ("kind", "name"),
     [
         ("txt", "directive.txt"),
         ("docx", "directive.docx"),
+        ("html", "directive.html"),
         # Read by its bytes, not its name, as the command line reads files.
         ("docx", "directive.txt"),
+        ("html", "directive.txt"),
     ],
 )
 def test_server_extract_upload_is_the_record_of_vntasks_extract(server, tmp_path, kind, name):
-    data = DEV.read_bytes() if kind == "txt" else _docx(DEV.read_text(encoding="utf-8"))
+    data = UPLOADS[kind](DEV.read_text(encoding="utf-8"))
     path = tmp_path / name
     path.write_bytes(data)
     answer = httpx.post(f"{server}/extract", files={"file": (name, data)}, timeout=120)
