@@ -6,6 +6,10 @@ and answers the record ``vntasks extract`` writes (the v1 contract of
 ``pipeline/schema``). ``GET /tasks`` and ``GET /documents/{id}`` query a
 task register when :func:`create_app` is given one (anything with the
 methods of :class:`TaskRegister`); without one they answer 404 saying so.
+The register (``pipeline/register.py``) is wired in by building it where
+the app is built: ``create_app(register=Register(url))``, and for ``vntasks
+serve`` a ``--db`` option passed on in the settings to
+:func:`app_from_environment`.
 
 How the work is done:
 
@@ -546,23 +550,13 @@ def serve(
     """Run the service with uvicorn until interrupted: ``workers``
     processes, each built by :func:`app_from_environment` with ``settings``
     (keyword arguments of :func:`create_app`)."""
-    import copy
     import logging
 
     import uvicorn
-    from uvicorn.config import LOGGING_CONFIG
 
     # The command line silences every library's logging (pipeline.quiet);
     # a server's log is where its errors must go.
     logging.disable(logging.NOTSET)
-    log_config = copy.deepcopy(LOGGING_CONFIG)
     os.environ[SETTINGS_VARIABLE] = json.dumps(settings or {})
-    uvicorn.run(
-        "pipeline.server:app_from_environment",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level=log_level,
-        log_config=log_config,
-    )
+    uvicorn.run("pipeline.server:app_from_environment", factory=True, host=host, port=port,
+                workers=workers, log_level=log_level)

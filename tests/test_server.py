@@ -465,6 +465,27 @@ def test_server_openapi_describes_both_ways_to_extract(server):
     assert page.status_code == 200 and "/openapi.json" in page.text
 
 
+@needs_shared
+def test_server_answers_health_while_it_extracts(server):
+    """Extraction runs off the event loop: a health check sent after three
+    long extractions is answered before the last of them."""
+    text = (REAL / f"{DEV_STEMS[2]}.txt").read_text(encoding="utf-8")
+    finished: list[str] = []
+
+    def post(name: str) -> None:
+        httpx.post(f"{server}/extract", json={"text": text}, timeout=120).raise_for_status()
+        finished.append(name)
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        extractions = [pool.submit(post, f"extract {n}") for n in range(3)]
+        time.sleep(0.3)
+        assert httpx.get(f"{server}/health", timeout=120).status_code == 200
+        finished.append("health")
+        for extraction in extractions:
+            extraction.result()
+    assert finished.index("health") < 3, finished
+
+
 # -- load -------------------------------------------------------------------------
 
 def test_server_load_200_requests_from_8_clients(server):
