@@ -316,19 +316,21 @@ async def _json_job(request: Request, body: bytes) -> Job:
 
 
 async def _upload_job(request: Request) -> Job:
-    form = await request.form(max_files=1)
-    fields: dict[str, Any] = dict(form)
-    upload = fields.pop(UPLOAD_FIELD, None)
-    if not isinstance(upload, UploadFile):
-        reason = f"the upload has no file in the field {UPLOAD_FIELD!r}"
-        raise VntasksError("bad_request", "", reason=reason)
-    unknown = sorted(set(fields) - set(_OPTION_FIELDS))
-    if unknown:
-        raise VntasksError("bad_request", "", reason=f"unknown form field {unknown[0]!r}")
+    # The context closes the files Starlette spooled the upload to.
+    async with request.form(max_files=1) as form:
+        fields: dict[str, Any] = dict(form)
+        upload = fields.pop(UPLOAD_FIELD, None)
+        if not isinstance(upload, UploadFile):
+            reason = f"the upload has no file in the field {UPLOAD_FIELD!r}"
+            raise VntasksError("bad_request", "", reason=reason)
+        unknown = sorted(set(fields) - set(_OPTION_FIELDS))
+        if unknown:
+            raise VntasksError("bad_request", "", reason=f"unknown form field {unknown[0]!r}")
+        data = await upload.read()
     options = {name: value for name, value in fields.items() if isinstance(value, str)}
     return Job(
         source=upload.filename or "upload",
-        data=await upload.read(),
+        data=data,
         suffix=PurePath(upload.filename).suffix if upload.filename else ".txt",
         issued=_parse_issued(options.get("issued"), "issued"),
         doc_type=options.get("doc_type"),
