@@ -23,6 +23,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import date
 from typing import IO, Any
 
@@ -85,13 +86,12 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: IO[str]) -> None:
     raise RuntimeError("the server did not start in 180 s")
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    """``vntasks serve`` as a user starts it, with small limits."""
+@contextmanager
+def serving(*options: str) -> Iterator[str]:
+    """``vntasks serve OPTIONS`` as a user starts it, on a free port."""
     port = _free_port()
     command = [sys.executable, "-c", "from pipeline.cli import main; main()", "serve",
-               "--port", str(port), "--max-bytes", str(MAX_BYTES), "--max-chars", str(MAX_CHARS),
-               "--log-level", "warning"]
+               "--port", str(port), "--log-level", "warning", *options]
     # The log goes to a file: a pipe nobody reads would stop the server once full.
     with tempfile.TemporaryFile("w+") as log:
         process = subprocess.Popen(
@@ -105,6 +105,13 @@ def server() -> Iterator[str]:
         finally:
             process.terminate()
             process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    """The server most tests call, with small limits."""
+    with serving("--max-bytes", str(MAX_BYTES), "--max-chars", str(MAX_CHARS)) as url:
+        yield url
 
 
 class ThreadServer:
@@ -511,6 +518,17 @@ def test_server_load_200_requests_from_8_clients(server):
     assert len(done) == 200
     assert [status for status, _, _ in done] == [200] * 200
     assert [due for _, due, _ in done] == [expected for _, _, expected in done]
+
+
+def test_server_workers_each_get_the_limits():
+    """With --workers, uvicorn spawns processes that build the app from the
+    environment; the command line's options reach them."""
+    with serving("--workers", "2", "--max-chars", "100", "--timeout", "30") as url:
+        with httpx.Client(base_url=url, timeout=120) as http:
+            limits = [http.get("/version").json()["limits"] for _ in range(8)]
+            refused = http.post("/extract", json={"text": "a" * 101})
+    assert limits == [{"max_bytes": 20 * 1024 * 1024, "max_characters": 100, "timeout": 30}] * 8
+    assert (refused.status_code, _error(refused)["code"]) == (413, "text_too_long")
 
 
 # -- a server with a register -------------------------------------------------------
