@@ -6,7 +6,8 @@ Starts the real server (``vntasks serve --workers W``) on a free port of
 (``11_kl-127-kl-tw-sap-xep-to-chuc-bo-may``, 19.6 KB, a Kết luận; never a
 document of the test parts), from 1 client and from ``--clients`` clients
 at once. Reports requests/s and p50/p95 latency of each; every answer must
-be 200 with the same record.
+be 200 with the same record. For scale, the same extraction in this process
+(no HTTP, models warm): what the server adds is the ratio of the two.
 
 Usage: ``.venv/bin/python benchmarks/bench_server.py [--requests 60] [--clients 8] [--workers 1]``
 """
@@ -82,6 +83,20 @@ def run(url: str, text: str, requests: int, clients: int) -> tuple[float, list[f
     return elapsed, [latency for latency, _ in answers], {ids for _, ids in answers}
 
 
+def in_process(text: str, rounds: int) -> float:
+    """The median seconds of ``extract`` on ``text`` in this process, warm."""
+    from pipeline.export import to_dict
+    from pipeline.extraction import extract
+
+    to_dict(extract(text))
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        to_dict(extract(text))
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -98,15 +113,19 @@ def main() -> None:
         return
     assert read_split()[STEM] == "dev", "the benchmark must use a dev document"
     text = DOCUMENT.read_text(encoding="utf-8")
+    bare = in_process(text, max(5, args.requests // 6))
     process, url = start(args.workers)
     try:
         run(url, text, WARM_UP, 1)
         print(f"document: {STEM} ({len(text.encode('utf-8'))} bytes, {len(text)} characters); "
               f"vntasks serve --workers {args.workers}; {os.cpu_count()} cores")
+        print(f"in this process, no HTTP: {1 / bare:.2f} documents/s, "
+              f"{bare * 1000:.0f} ms each (median)")
         for clients in sorted({1, args.clients}):
             elapsed, latencies, records = run(url, text, args.requests, clients)
             print(f"{clients} client(s), {args.requests} requests: "
-                  f"{args.requests / elapsed:.2f} requests/s, "
+                  f"{args.requests / elapsed:.2f} requests/s "
+                  f"({args.requests / elapsed * bare:.2f} of in-process), "
                   f"p50 {statistics.median(latencies) * 1000:.0f} ms, "
                   f"p95 {percentile(latencies, 0.95) * 1000:.0f} ms, "
                   f"identical records: {len(records) == 1}", flush=True)
