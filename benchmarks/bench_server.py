@@ -113,25 +113,32 @@ def main() -> None:
         return
     assert read_split()[STEM] == "dev", "the benchmark must use a dev document"
     text = DOCUMENT.read_text(encoding="utf-8")
-    bare = in_process(text, max(5, args.requests // 6))
+    rounds = max(5, args.requests // 6)
+    before = in_process(text, rounds)
     process, url = start(args.workers)
     try:
         run(url, text, WARM_UP, 1)
         print(f"document: {STEM} ({len(text.encode('utf-8'))} bytes, {len(text)} characters); "
               f"vntasks serve --workers {args.workers}; {os.cpu_count()} cores")
-        print(f"in this process, no HTTP: {1 / bare:.2f} documents/s, "
-              f"{bare * 1000:.0f} ms each (median)")
-        for clients in sorted({1, args.clients}):
-            elapsed, latencies, records = run(url, text, args.requests, clients)
-            print(f"{clients} client(s), {args.requests} requests: "
-                  f"{args.requests / elapsed:.2f} requests/s "
-                  f"({args.requests / elapsed * bare:.2f} of in-process), "
-                  f"p50 {statistics.median(latencies) * 1000:.0f} ms, "
-                  f"p95 {percentile(latencies, 0.95) * 1000:.0f} ms, "
-                  f"identical records: {len(records) == 1}", flush=True)
+        measured = [(clients, run(url, text, args.requests, clients))
+                    for clients in sorted({1, args.clients})]
     finally:
         process.terminate()
         process.wait(timeout=60)
+    # Before and after the server's runs, so that a change in the machine's
+    # load while they ran shows.
+    after = in_process(text, rounds)
+    bare = (before + after) / 2
+    print(f"in this process, no HTTP: {1 / bare:.2f} documents/s, "
+          f"{before * 1000:.0f} ms each before the server ran, {after * 1000:.0f} ms after")
+    for clients, (elapsed, latencies, records) in measured:
+        print(f"{clients} client(s), {args.requests} requests: "
+              f"{args.requests / elapsed:.2f} requests/s "
+              f"({args.requests / elapsed * bare:.2f} of in-process), "
+              f"p50 {statistics.median(latencies) * 1000:.0f} ms, "
+              f"p95 {percentile(latencies, 0.95) * 1000:.0f} ms, "
+              f"identical records: {len(records) == 1}")
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
     print(f"bench: {' '.join([Path(sys.executable).name, *sys.argv])}")
 
 
