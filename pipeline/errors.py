@@ -9,7 +9,9 @@ work starts, and the CLI exits 2.
 
 from __future__ import annotations
 
-MESSAGES = {
+# Refusals of one input: a batch goes on and writes each as an error line
+# (pipeline/schema/error-line-v1.schema.json lists these codes).
+INPUT_MESSAGES = {
     "not_found": "no such file or directory",
     "not_a_file": "not a regular file",
     "empty": "the file is empty",
@@ -41,6 +43,10 @@ MESSAGES = {
     ),
     "no_supported_files": "the directory holds no supported files ({supported})",
     "unreadable": "the file cannot be read ({reason})",
+}
+
+# Refusals of the command line as a whole, before any input is read.
+COMMAND_MESSAGES = {
     # Outputs (pipeline/output.py).
     "output_exists": "the file exists; add --force to replace it{hint}",
     "output_partial": (
@@ -69,8 +75,12 @@ MESSAGES = {
     "bad_epoch": "must be a number of seconds since 1970-01-01 UTC, got {value!r}",
     "bad_date": "must be a date written YYYY-MM-DD, got {value!r}",
     "no_such_date": "{value} does not exist: {reason}",
-    # The HTTP service (pipeline/server.py); the "source" is the request's
-    # field, the uploaded file's name, or nothing.
+    "unknown_doc_type": "unknown document type {value!r}; known types: {known}",
+}
+
+# Refusals of the HTTP service (pipeline/server.py); the "source" is the
+# request's field, the uploaded file's name, or nothing.
+SERVER_MESSAGES = {
     "request_too_large": "the request body is over the limit of {limit} bytes",
     "text_too_long": "the text is {size} characters, over the limit of {limit} characters",
     "empty_request": (
@@ -95,6 +105,8 @@ MESSAGES = {
     "method_not_allowed": "{method} is not allowed here",
     "internal": "internal error; the server's log has the details",
 }
+
+MESSAGES = {**INPUT_MESSAGES, **COMMAND_MESSAGES, **SERVER_MESSAGES}
 
 
 class VntasksError(Exception):

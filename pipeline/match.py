@@ -499,11 +499,37 @@ class _BodyScanner:
                 end = self._scan_group(i)
                 kind = "group"
             if end > i:
+                if kind != "post":
+                    end = self._colon_members(i, end)
                 mentions.append(self._mention(i, end, kind, head))
                 i = end
             else:
                 i += 1
         return mentions
+
+    def _colon_members(self, i: int, end: int) -> int:
+        """The members a plural body lists after a colon on its line belong to
+        its name as written: "Ủy ban nhân dân các thành phố: Hà Nội, Cần Thơ
+        thực hiện …" (02_tb-624), "Ủy ban nhân dân các tỉnh, thành phố: Tuyên
+        Quang, Đồng Nai, … quyết liệt chỉ đạo" (07_tb-627), "các Tập đoàn: …"
+        (08_tb-634), "Các Cục: Di sản văn hóa, …" (15_cv-6225). Not after a
+        post: the dev gold ends "Chủ tịch Ủy ban nhân dân các tỉnh: Đắk Lắk,
+        …" (05_cd-227, cd_228-cd-ttg) at the colon. A colon before an action
+        ("Các sở, ngành: Tổ chức quán triệt …") or a line break opens the
+        group's items instead."""
+        if end + 1 >= self.n or self.doc[end].text != ":":
+            return end
+        if not any(self.keys[k] in self.gaz.group_openers.full for k in range(i, end)):
+            return end
+        first = end + 1
+        if (
+            not _is_cap(self.doc[first])
+            or self._is_trigger(first)
+            or self._at(self.gaz.action_words, first) > first
+        ):
+            return end
+        members = self._name(first)
+        return members if members > first else end
 
     def _mention(self, i: int, end: int, kind: str, head: str | None) -> Mention:
         span = self.doc[i:end]

@@ -23,6 +23,22 @@ DEADLINE_KINDS = (
     "unresolved",
 )
 
+# A body's role in a task: chủ trì (lead) or phối hợp (support).
+BODY_ROLES = ("lead", "support")
+
+# Every flag a task record can carry (README, "The JSON contract"): the rules
+# of resources/rules.yaml bring the inherited ones, the stages the others.
+FLAGS = (
+    "inherited_lead",
+    "inherited_deadline",
+    "resolved_reference",
+    "from_label",
+    "from_table",
+    "from_heading",
+    "unresolved_deadline",
+    "no_lead",
+)
+
 
 @dataclass(frozen=True)
 class RawDocument:
@@ -64,7 +80,7 @@ class Body:
     one, and its span."""
 
     name: str
-    role: str  # "lead" | "support"
+    role: str  # one of BODY_ROLES
     canonical: str | None
     span: Span | None
 
@@ -91,8 +107,9 @@ class Task:
 
 @dataclass
 class DocumentMeta:
-    """What the document is: its id, source, type, number, title, issuer,
-    signer, issue date, the SHA-256 of its text and its addressees."""
+    """What the document is: its id (and what it was made from, ``"number"``
+    or ``"text"``, see :mod:`pipeline.ids`), source, type, number, title,
+    issuer, signer, issue date, the SHA-256 of its text and its addressees."""
 
     id: str
     source: str
@@ -104,6 +121,7 @@ class DocumentMeta:
     issued_date: date | None
     text_sha256: str
     addressees: tuple[str, ...] = ()
+    id_basis: str = "text"
 
 
 @dataclass

@@ -279,6 +279,14 @@ def _parse_issued(value: str | None, field: str) -> date | None:
     return None if value is None else parse_date(value, field)
 
 
+def _doc_type(value: str | None) -> str | None:
+    """A known document type in the records' spelling, refused before the
+    request waits for the worker thread."""
+    from pipeline.metadata import canonical_doc_type
+
+    return None if value is None else canonical_doc_type(value, "doc_type")
+
+
 def _validation_message(errors: list[dict[str, Any]], where: str) -> str:
     """The first of pydantic's errors as one line; an unknown field first,
     since a misspelt name is why the field it stands for is missing."""
@@ -309,7 +317,7 @@ async def _json_job(request: Request, body: bytes) -> Job:
         source=TEXT_SOURCE,
         text=wanted.text,
         issued=_parse_issued(wanted.issued, "issued"),
-        doc_type=wanted.doc_type,
+        doc_type=_doc_type(wanted.doc_type),
         number=wanted.number,
         with_text=wanted.with_text,
     )
@@ -333,7 +341,7 @@ async def _upload_job(request: Request) -> Job:
         data=data,
         suffix=PurePath(upload.filename).suffix if upload.filename else ".txt",
         issued=_parse_issued(options.get("issued"), "issued"),
-        doc_type=options.get("doc_type"),
+        doc_type=_doc_type(options.get("doc_type")),
         number=options.get("number"),
         with_text=options.get("with_text", "").lower() in ("1", "true", "yes", "on"),
     )

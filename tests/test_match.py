@@ -150,6 +150,23 @@ BODIES = [
      [("Ủy ban nhân dân xã, phường, đặc khu", "body")]),
     ("Ủy ban nhân dân các huyện, thị xã và các sở, ngành liên quan tổ chức thực hiện",
      [("Ủy ban nhân dân các huyện, thị xã", "body"), ("các sở, ngành liên quan", "group")]),
+    # A plural body's members after a colon belong to its name (02_tb-624,
+    # 07_tb-627, 15_cv-6225); not a post's (05_cd-227), nor a colon before an
+    # action or a line break.
+    ("l) Ủy ban nhân dân các thành phố: Hà Nội, Cần Thơ thực hiện nghiêm chỉ đạo",
+     [("Ủy ban nhân dân các thành phố: Hà Nội, Cần Thơ", "body")]),
+    ("d) Ủy ban nhân dân các tỉnh, thành phố: Tuyên Quang, Đồng Nai quyết liệt chỉ đạo",
+     [("Ủy ban nhân dân các tỉnh, thành phố: Tuyên Quang, Đồng Nai", "body")]),
+    ("Các Cục: Di sản văn hóa, Điện ảnh chủ trì rà soát",
+     [("Các Cục: Di sản văn hóa, Điện ảnh", "group")]),
+    ("1. Bí thư tỉnh ủy và Chủ tịch Ủy ban nhân dân các tỉnh: Đắk Lắk, Khánh Hòa tiếp tục",
+     [("Bí thư tỉnh ủy", "post"), ("Chủ tịch Ủy ban nhân dân các tỉnh", "post")]),
+    ("2. Các sở, ngành: Tổ chức quán triệt nội dung Chỉ thị", [("Các sở, ngành", "group")]),
+    # A verb before a heading's colon is no part of the name.
+    ("3. Giao Sở Nội vụ thực hiện:", [("Sở Nội vụ", "body")]),
+    ("Cục Thông tin cơ sở và Thông tin đối ngoại:",
+     [("Cục Thông tin cơ sở và Thông tin đối ngoại", "body")]),
+    ("3. Ủy ban nhân dân các huyện:\nTổ chức thực hiện", [("Ủy ban nhân dân các huyện", "body")]),
     # 05_cd-227
     pytest.param(
         "2. Bộ trưởng Bộ Quốc phòng chỉ đạo Quân khu 5, Quân khu 7, các đơn vị quân đội",

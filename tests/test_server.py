@@ -245,6 +245,7 @@ def test_server_extract_text_is_the_record_of_vntasks_extract(server):
     ("fields", "check"),
     [
         ({"doc_type": "Công văn"}, lambda r: r["document"]["doc_type"] == "Công văn"),
+        ({"doc_type": "công  văn"}, lambda r: r["document"]["doc_type"] == "Công văn"),
         ({"number": "88/CV-BCĐ"}, lambda r: r["document"]["number"] == "88/CV-BCĐ"),
         ({"with_text": True}, lambda r: r["document"]["text"] == _sentence(15, 10)),
         ({"issued": "2025-01-01"}, lambda r: r["document"]["issued_date"] == "2025-01-01"),
@@ -347,6 +348,10 @@ JSON = {"content-type": "application/json"}
          "issued: 2025-02-30 does not exist: month 2 of 2025 has 28 days"),
         ({"json": {"text": "x", "issued": "15/10/2025"}}, 422, "bad_date",
          "issued: must be a date written YYYY-MM-DD"),
+        ({"json": {"text": "x", "doc_type": "Thư mời"}}, 422, "unknown_doc_type",
+         "doc_type: unknown document type 'Thư mời'; known types: "),
+        ({"files": {"file": ("a.txt", b"x")}, "data": {"doc_type": "Thư mời"}}, 422,
+         "unknown_doc_type", "doc_type: unknown document type 'Thư mời'"),
         ({"content": b"abc", "headers": {"content-type": "text/plain"}}, 415, "media_type",
          "the request is text/plain"),
         ({"files": {"file": ("scan.txt", PNG)}}, 415, "image",

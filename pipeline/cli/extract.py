@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pipeline.cli.options import parse_issued, usage_error
+from pipeline.cli.options import parse_doc_type, parse_issued, usage_error
 
 if TYPE_CHECKING:
     from pipeline.batch import Summary
@@ -167,6 +167,7 @@ def extract_command(
     from pipeline.progress import progress_bar, summary_line, wanted
 
     issue_date = parse_issued(issued)
+    doc_type = parse_doc_type(doc_type)
     sources = [source for source, _ in expand_inputs(inputs)]
     given = output_format.value if output_format is not None else None
     if jsonl:
