@@ -78,7 +78,35 @@ COMMAND_MESSAGES = {
     "unknown_doc_type": "unknown document type {value!r}; known types: {known}",
 }
 
-MESSAGES = {**INPUT_MESSAGES, **COMMAND_MESSAGES}
+# Refusals of the HTTP service (pipeline/server.py); the "source" is the
+# request's field, the uploaded file's name, or nothing.
+SERVER_MESSAGES = {
+    "request_too_large": "the request body is over the limit of {limit} bytes",
+    "text_too_long": "the text is {size} characters, over the limit of {limit} characters",
+    "empty_request": (
+        'the request has no body; send JSON {{"text": …}} or upload a file '
+        "(multipart/form-data, field 'file')"
+    ),
+    "media_type": (
+        "the request is {media_type}; send application/json or multipart/form-data"
+    ),
+    "bad_json": "the body is not valid JSON ({reason})",
+    "bad_request": "{reason}",
+    "timeout": (
+        "the extraction took longer than {limit:g} s, the server's limit; send a shorter "
+        "text or start the server with a longer --timeout"
+    ),
+    "no_register": (
+        "the server was started without a register, so it answers /extract only; "
+        "start it with a register to query tasks and documents"
+    ),
+    "no_document": "no document with id {id!r} in the register",
+    "no_route": "no such path",
+    "method_not_allowed": "{method} is not allowed here",
+    "internal": "internal error; the server's log has the details",
+}
+
+MESSAGES = {**INPUT_MESSAGES, **COMMAND_MESSAGES, **SERVER_MESSAGES}
 
 
 class VntasksError(Exception):

@@ -188,6 +188,10 @@ class RegisterError(Exception):
     a database from a newer vntasks); its message is for the user."""
 
 
+class NotInRegister(RegisterError, LookupError):
+    """The document asked for is not in the register."""
+
+
 @dataclass
 class AddOutcome:
     """What :meth:`Register.add` did with one record. ``event`` is
@@ -704,7 +708,7 @@ class Register:
                 sa.select(DOCUMENTS).where(DOCUMENTS.c.key == key)
             ).mappings().first()
             if row is None:
-                raise RegisterError(f"no document {key!r} in the register")
+                raise NotInRegister(f"no document {key!r} in the register")
             found = {k: v for k, v in row.items() if k != "record"}
             found["record"] = json.loads(row["record"])
             found["versions"] = [

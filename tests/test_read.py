@@ -22,7 +22,7 @@ from pipeline.cli import app
 from pipeline.errors import VntasksError
 from pipeline.read import SUPPORTED_SUFFIXES, read_bytes, read_document, read_text
 from pipeline.read.pdf import drop_page_furniture, join_wrapped
-from pipeline.read.word import _soffice, format_number
+from pipeline.read.word import DOCX_MEDIA_TYPE, _soffice, format_number
 
 HEADER = "Cộng hoà xã hội chủ nghĩa Việt Nam"
 TASK = (
@@ -772,3 +772,29 @@ def test_read_bytes_refuses_as_files_are_refused(tmp_path, name, build, code, fr
     with pytest.raises(VntasksError) as refused:
         read_bytes(path.read_bytes())
     assert refused.value.code == code
+
+
+# An upload: bytes with the name the client gave (pipeline/server.py).
+@pytest.mark.parametrize(
+    ("suffix", "content", "expected"),
+    [
+        (".html", "page", "text/html"),  # no <!DOCTYPE>: only the name says HTML
+        (".txt", "page", "text/plain"),
+        (".txt", "docx", DOCX_MEDIA_TYPE),
+        (".xyz", "plain", "unsupported"),
+        ("", "plain", "unsupported"),
+        (".xyz", "docx", DOCX_MEDIA_TYPE),
+    ],
+)
+def test_read_bytes_takes_the_suffix_of_an_upload(tmp_path, suffix, content, expected):
+    data = {
+        "page": _page(f"<article><p>{TASK}</p></article>").split("\n", 1)[1].encode(),
+        "docx": _write_docx(tmp_path / "plan.docx").read_bytes(),
+        "plain": TASK.encode(),
+    }[content]
+    try:
+        media_type = read_bytes(data, f"upload{suffix}", suffix=suffix).media_type
+    except VntasksError as error:
+        media_type = error.code
+        assert f"upload{suffix}: unsupported file type '{suffix or '(none)'}'" in str(error)
+    assert media_type == expected

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from pipeline.cli import annotations as annotations_cli
-from pipeline.cli import deadline, evaluate, extract, review, rules, schema
+from pipeline.cli import deadline, evaluate, extract, review, rules, schema, serve
 from pipeline.cli import register as register_cli
 
 app = typer.Typer(
@@ -19,7 +19,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (extract, review, schema, deadline, evaluate, annotations_cli, rules, register_cli):
+for module in (
+    extract, review, schema, deadline, evaluate, annotations_cli, rules, register_cli, serve
+):
     module.register(app)
 
 

@@ -141,12 +141,18 @@ def read_bytes(
     source: str = STDIN,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_unpacked_bytes: int = DEFAULT_MAX_UNPACKED_BYTES,
+    suffix: str = TEXT_SUFFIXES[0],
 ) -> RawDocument:
-    """Read bytes that came without a file name (standard input): the type
-    comes from the first bytes."""
+    """Read bytes that came without a file (standard input, an upload): the
+    type comes from the first bytes, as for a file, and else from
+    ``suffix``, the name's (an upload's file name) or ``.txt``."""
     if len(data) > max_bytes:
         raise VntasksError("too_large", source, size=len(data), limit=max_bytes)
-    return _from_bytes(data, _reader_suffix(data, ".txt", source), source, max_unpacked_bytes)
+    reader = _reader_suffix(data, suffix.lower(), source)
+    if reader not in SUPPORTED_SUFFIXES:
+        supported = ", ".join(SUPPORTED_SUFFIXES)
+        raise VntasksError("unsupported", source, suffix=suffix or "(none)", supported=supported)
+    return _from_bytes(data, reader, source, max_unpacked_bytes)
 
 
 def read_text(text: str, source: str = "<text>") -> RawDocument:
