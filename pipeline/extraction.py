@@ -101,6 +101,12 @@ def extract(
     drafts = assemble(doc, paragraphs, matches, locate_deadlines(view, text), trace=trace)
     doc_id = document_id(text)
     tasks, warnings = anchor_deadlines(drafts, text, doc_id, issued_date)
+    if raw.ocr is not None:
+        for task in tasks:
+            # Confidence over the sentence: a misread body or date near the
+            # description matters as much as the description's own words.
+            task.flags.append("ocr")
+            task.ocr_confidence = round(raw.ocr.confidence(*task.sentence_span), 1)
     warnings[:0] = _metadata_warnings(read_type, doc_type, "document type", "--doc-type")
     warnings[:0] = _metadata_warnings(read_number, number, "document number", "--number")
     if issued_date is None:
@@ -117,6 +123,7 @@ def extract(
         addressees=meta.addressees,
         issued_date=issued_date,
         text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        ocr=raw.ocr,
     )
     return DocumentResult(
         document=document,

@@ -64,6 +64,36 @@ def progress_bar(total: int, enabled: bool) -> Iterator[Observer]:
         yield observe
 
 
+@contextmanager
+def page_bar(source: str, total: int) -> Iterator[Callable[[int], None]]:
+    """A bar of pages recognised for one long scan, on standard error; the
+    function yielded takes the pages done so far. It is drawn by hand like
+    the documents' bar, and cleared at the end, so the documents' bar stays
+    where it was."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(
+        TextColumn(f"OCR {source}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("pages"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        auto_refresh=False,
+        transient=True,
+    )
+    task = bar.add_task("ocr", total=total)
+
+    def advance(done: int) -> None:
+        bar.update(task, completed=done)
+        bar.refresh()
+
+    with bar:
+        bar.refresh()
+        yield advance
+
+
 def summary_line(summary: Summary, seconds: float) -> str:
     """One line for the end of a batch."""
     before = len(summary.failed_before)

@@ -40,7 +40,7 @@ def test_cli_extract_one_json_object(runner: CliRunner) -> None:
     record = json.loads(_stdout(result))
     assert isinstance(record, dict)
     validate(record)
-    assert record["schema_version"] == "1.2"
+    assert record["schema_version"] == "1.3"
     assert record["document"]["source"] == str(SAMPLE)
     assert record["tasks"]
     assert "text" not in record["document"]
