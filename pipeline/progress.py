@@ -7,6 +7,7 @@ thread, so no thread runs while the process pool forks its workers.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -74,7 +75,8 @@ def page_bar(source: str, total: int) -> Iterator[Callable[[int], None]]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     bar = Progress(
-        TextColumn(f"OCR {source}"),
+        # The file's name, not its path: the bar must fit a terminal's line.
+        TextColumn(f"OCR {os.path.basename(source)}"),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("pages"),

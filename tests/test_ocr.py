@@ -138,6 +138,8 @@ def _invoke(*args: str):
         (unicodedata.normalize("NFD", "Ủy ban nhân dân"), "Ủy ban nhân dân"),
         # Old-style tone placement: the project's rule (tone_placement.yaml).
         ("Hoà Bình thuỷ lợi", "Hòa Bình thủy lợi"),
+        # Letters of other alphabets that look like Vietnamese ones.
+        ("Bộ Ÿ tế; CÔNG ÐIỆN", "Bộ Y tế; CÔNG ĐIỆN"),
         # A spaced numbering marker is closed up and stays at the line's start.
         ("1 . Sở Nội vụ chủ trì", "1. Sở Nội vụ chủ trì"),
         ("a ) Các sở, ngành", "a) Các sở, ngành"),

@@ -250,11 +250,18 @@ def _spaced_marker() -> re.Pattern[str]:
     return re.compile(settings()["spaced_marker"])
 
 
+@cache
+def _lookalikes() -> dict[int, str]:
+    return str.maketrans(settings()["lookalikes"])
+
+
 def clean_line(text: str) -> str:
-    """One OCR line as the project writes text: NFC, tone marks placed by
-    the project's rule, single spaces, and a spaced numbering marker closed
-    up (``1 . Nội dung`` → ``1. Nội dung``)."""
-    text = " ".join(place_tones(unicodedata.normalize("NFC", text)).split())
+    """One OCR line as the project writes text: NFC, look-alike letters of
+    other alphabets replaced (``Ÿ`` → ``Y``), tone marks placed by the
+    project's rule, single spaces, and a spaced numbering marker closed up
+    (``1 . Nội dung`` → ``1. Nội dung``)."""
+    text = unicodedata.normalize("NFC", text).translate(_lookalikes())
+    text = " ".join(place_tones(text).split())
     return _spaced_marker().sub(r"\1\2 ", text + " ").rstrip()
 
 
