@@ -435,7 +435,7 @@ def image_text(path: str, source: str, options: OcrOptions) -> tuple[str, OcrInf
     TIFF), recognised and joined as a scanned PDF's is."""
     from PIL import Image, UnidentifiedImageError
 
-    from pipeline.read.pdf import drop_page_furniture, join_wrapped
+    from pipeline.read.pdf import pages_text
     from pipeline.read.sniff import sniff
 
     with open(path, "rb") as stream:
@@ -468,6 +468,5 @@ def image_text(path: str, source: str, options: OcrOptions) -> tuple[str, OcrInf
     )
     if not any(page.lines for page in pages):
         raise VntasksError("ocr_no_text", source, pages=len(pages))
-    lines = [line for page in drop_page_furniture([p.lines for p in pages]) for line in page]
-    text = "\n".join(join_wrapped(lines)) + "\n"
+    text = pages_text([page.lines for page in pages])
     return text, ocr_info(text, numbers, pages)

@@ -146,6 +146,13 @@ def join_wrapped(lines: list[str]) -> list[str]:
     return out
 
 
+def pages_text(pages: list[list[str]]) -> str:
+    """The lines of all pages as one text: page furniture dropped, wrapped
+    lines joined, one paragraph a line."""
+    lines = [line for page in drop_page_furniture(pages) for line in page]
+    return "\n".join(join_wrapped(lines)) + "\n"
+
+
 def pdf_text(
     path: Path, source: str, ocr: OcrOptions | None = None
 ) -> tuple[str, OcrInfo | None]:
@@ -196,8 +203,7 @@ def pdf_text(
             pages[number - 1] = page.lines
     if not any(line.strip() for page in pages for line in page):
         raise VntasksError("ocr_no_text", source, pages=len(wanted))
-    lines = [line for page in drop_page_furniture(pages) for line in page]
-    text = "\n".join(join_wrapped(lines)) + "\n"
+    text = pages_text(pages)
     from pipeline.read.ocr import ocr_info
 
     return text, ocr_info(text, wanted, recognised)
