@@ -53,7 +53,7 @@ def anchor_deadlines(
             flags.append("no_lead")
         tasks.append(
             Task(
-                id=task_id(doc_id, description, seen),
+                id=task_id(doc_id, description, seen, draft.headings),
                 description=description,
                 span=(draft.start, draft.end),
                 responsible=responsible,

@@ -42,7 +42,7 @@ from pipeline.clauses import (
 from pipeline.match import Matches, Mention
 from pipeline.normalise import normalise_string
 from pipeline.rules import Candidate, Ranker, by_priority, known, rule_flags
-from pipeline.segment import Paragraph
+from pipeline.segment import Paragraph, Sentence
 from pipeline.tables import Cell, is_header, read_table, split_row
 
 __all__ = ["BodyRef", "Draft", "Firing", "Phrase", "assemble", "resolve"]
@@ -77,6 +77,9 @@ class Draft:
     sentence: tuple[int, int]
     section: str | None
     level: int = 0
+    # The headings the task stands under, outermost first, without their list
+    # markers: its place in the section tree for its id (pipeline/ids.py).
+    headings: tuple[str, ...] = ()
     # A bare list item with no body in reach; kept only if a label line
     # after it names one (see _Walker.run).
     provisional: bool = False
@@ -245,6 +248,12 @@ class _Walker(ClauseReader):
             return None
         return " > ".join(self.text[h.start : h.end][:120] for h in heads)
 
+    def headings(self, p: Paragraph) -> tuple[str, ...]:
+        """The headings above ``p`` without their markers, so that a section
+        inserted before them (``II.`` becoming ``III.``) leaves them alone."""
+        heads = [a for a in reversed(self.ancestors(p)) if a.index in self.has_children]
+        return tuple(self.content(h).strip() for h in heads)
+
     def section_kind(self, p: Paragraph) -> str:
         own = self.content(p).strip()
         topic = _without_topic_opener(own)
@@ -386,6 +395,7 @@ class _Walker(ClauseReader):
             frame = self.frame(ts, te) if te > ts else None
             path = " > ".join(x for x in (section, table_section) if x) or None
             draft = Draft(start, end, (p.start, p.end), path, p.level)
+            draft.headings = self.headings(rows[0]) + ((table_section,) if table_section else ())
             draft.mark("from_table")
             draft.description_rules.append(known("description.table_row"))
             if frame is not None and frame.action is not None:
@@ -605,6 +615,18 @@ class _Walker(ClauseReader):
             return [draft]
         for sentence in p.sentences:
             sentence_deadline: Phrase | None = None
+            label_deadline = self._label_sentence_deadline(sentence) if new else None
+            if label_deadline is not None:
+                # "- Tổng hợp kết quả kiểm kê …. Thời gian hoàn thành: Trước
+                # ngày 31/5/2026." (qd_1627-qd-ubnd): a label sentence after
+                # the item's task is that task's field, as a label line is.
+                for draft in new:
+                    draft.deadline_candidates.append(
+                        Candidate(known("deadline.label_line"), label_deadline)
+                    )
+                    draft.mark("from_label")
+                    self.settle(draft)
+                continue
             if starts_with_any(self.text[sentence.start : sentence.end], "narrative_openers"):
                 self.fire("skip.narrative_opener", sentence.start, sentence.end)
                 continue
@@ -672,6 +694,9 @@ class _Walker(ClauseReader):
                         self.remember(own)
                     if deadlines and content.endswith(":"):
                         group_deadline = Candidate(known("deadline.intro_line_group"), deadlines[0])
+                    continue
+                if not own and not requested and self.enacts_itself(action, te):
+                    self.fire("skip.self_enacting", *self.span_of(ts, te))
                     continue
                 description_rules = list(frame.rules)
                 count = self.count_end(action, te)
@@ -769,6 +794,7 @@ class _Walker(ClauseReader):
                     (sentence.start, sentence.end),
                     self.section_path(p),
                     p.level,
+                    headings=self.headings(p),
                     provisional=(
                         not leads
                         and not requested
@@ -850,6 +876,18 @@ class _Walker(ClauseReader):
             self.verb_headings.add(p.index)
         return new
 
+    def _label_sentence_deadline(self, sentence: Sentence) -> Phrase | None:
+        """The deadline of a sentence that opens with a time label ("Thời gian
+        hoàn thành: …", "Thời hạn: …"), or None."""
+        ts, te = self.token_range(sentence.start, sentence.end)
+        for trig in self.triggers_at.get(ts, []):
+            k = trig.token_end
+            if trig.label == "LABEL_TIME" and k < te and self.doc[k].text == ":":
+                value_start = self.doc[k].idx + 1
+                found = [d for d in self.deadlines if value_start <= d.start < sentence.end]
+                return found[0] if found else None
+        return None
+
     def _names_only_objects(self, p: Paragraph) -> bool:
         """An item with no frame and no action at its start ("a) Nghị định quy
         định chi tiết …"), as opposed to "- Thường xuyên rà soát …"."""
@@ -886,6 +924,7 @@ class _Walker(ClauseReader):
             (p.start, p.end),
             self.section_path(p),
             p.level,
+            headings=self.headings(p),
             provisional=leads is None or not leads.value,
             marks=["from_heading"],
             description_rules=[known("description.object_item")],

@@ -957,7 +957,30 @@ class ClauseReader:
                     return te
             if self._announces_list(i, te):
                 return te
+        verb_end = phrases("list_verbs").longest_at(self.keys, action)
+        if verb_end > action and self._colon_ends_line(verb_end, te):
+            return te
         return None
+
+    def enacts_itself(self, action: int, te: int) -> bool:
+        """Whether the action is an enactment the text performs ("Bãi bỏ khoản
+        2 Điều 1 Nghị quyết số …"): an enacting verb right before a cited
+        provision or document type."""
+        verb_end = phrases("enacting_verbs").longest_at(self.keys, action)
+        if verb_end <= action or verb_end >= te:
+            return False
+        return (
+            phrases("cited_provisions").longest_at(self.keys, verb_end) > verb_end
+            or self.keys[verb_end] in _document_words()
+        )
+
+    def _colon_ends_line(self, k: int, te: int) -> bool:
+        """Only a colon (and the line's end) after ``k`` in the clause."""
+        rest = [t for t in self.doc[k:te] if not t.is_space]
+        if not rest or rest[0].text != ":" or any(not t.is_punct for t in rest):
+            return False
+        end = self.doc[te - 1].idx + len(self.doc[te - 1]) if te > 0 else 0
+        return self.doc.text[end : end + 1] in ("", "\n", "\r")
 
     def _announces_list(self, i: int, te: int) -> bool:
         """ "… cần tập trung một số nhiệm vụ trọng tâm sau:": a count with no

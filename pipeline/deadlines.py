@@ -54,6 +54,7 @@ _WITH_OPERATOR = frozenset(
         "date_words",
         "date_num",
         "date_range",
+        "month_range",
         "month",
         "month_bare",
         "quarter",
@@ -183,6 +184,7 @@ _FIRST_WORDS: dict[str, tuple[str, ...]] = {
     "date_words": (_DIGIT, "words.day"),
     "date_range": (_DIGIT, "words.day"),
     "date_num": (_DIGIT, "words.day"),
+    "month_range": ("words.month",),
     "month": ("parts.month", "words.month"),
     "month_bare": (_DIGIT,),
     "quarter": ("parts.quarter", "words.quarter"),
@@ -332,6 +334,8 @@ def _grammar() -> _Grammar:
     seps = "".join(re.escape(c) for c in d["date_separators"])
     sep = rf"(?:\s*[{seps}]\s*|{re.escape(d['dot_separator'])})"
     sep_chars = seps + re.escape(d["dot_separator"])
+    # "/" joins a month to its year ("tháng 11/2025"), never two months.
+    dashes = "".join(re.escape(c) for c in d["date_separators"] if c != "/")
     roman = d["roman_numerals"]
     num_words = d["number_words"]
     rec = d["recurrence"]
@@ -394,6 +398,15 @@ def _grammar() -> _Grammar:
             "date_num",
             rf"{_B}{op}{time}(?:(?:{day_w})\s+)?(?P<d>\d{{1,2}}){sep}(?P<m>\d{{1,2}})"
             rf"(?:{sep}(?P<y>\d{{4}}|\d{{2}}))?{no_more}",
+        ),
+        (
+            # "Tháng 11 - 12/2025" (qd_1627-qd-ubnd), "trong tháng 9-10/2025":
+            # two months joined by a dash are the period from the first to
+            # the end of the second; read as a day and month, "11 - 12/2025"
+            # would be 11 December.
+            "month_range",
+            rf"{_B}{op}(?:{month_w})\s+(?P<m1>\d{{1,2}})\s*[{dashes}]\s*(?:(?:{month_w})\s+)?"
+            rf"(?P<m>\d{{1,2}})(?!\d)(?!\s*[{sep_chars}]\s*\d{{1,2}}\s*[{sep_chars}]){year_tail}",
         ),
         (
             "month",
@@ -756,6 +769,12 @@ def _read(
         if first is None or last is None or first > last:
             raise _Unresolved("not a valid range of days")
         return DeadlineValue("period", due=last, start=first), None
+    if name == "month_range":
+        first, last = int(g["m1"] or 0), int(g["m"] or 0)
+        if not 1 <= first < last <= 12:
+            raise _Unresolved(f"not a range of months: {first} to {last}")
+        year, _ = _year(g, issued, lambda y: _last_day(y, last), lk)
+        return DeadlineValue("period", due=_last_day(year, last), start=date(year, first, 1)), None
     if name in ("month", "month_bare"):
         month = int(g["m"] or 0)
         if not 1 <= month <= 12:

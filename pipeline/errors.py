@@ -9,7 +9,9 @@ work starts, and the CLI exits 2.
 
 from __future__ import annotations
 
-MESSAGES = {
+# Refusals of one input: a batch goes on and writes each as an error line
+# (pipeline/schema/error-line-v1.schema.json lists these codes).
+INPUT_MESSAGES = {
     "not_found": "no such file or directory",
     "not_a_file": "not a regular file",
     "empty": "the file is empty",
@@ -60,6 +62,10 @@ MESSAGES = {
     ),
     "no_supported_files": "the directory holds no supported files ({supported})",
     "unreadable": "the file cannot be read ({reason})",
+}
+
+# Refusals of the command line as a whole, before any input is read.
+COMMAND_MESSAGES = {
     # Outputs (pipeline/output.py).
     "output_exists": "the file exists; add --force to replace it{hint}",
     "output_partial": (
@@ -88,7 +94,10 @@ MESSAGES = {
     "bad_epoch": "must be a number of seconds since 1970-01-01 UTC, got {value!r}",
     "bad_date": "must be a date written YYYY-MM-DD, got {value!r}",
     "no_such_date": "{value} does not exist: {reason}",
+    "unknown_doc_type": "unknown document type {value!r}; known types: {known}",
 }
+
+MESSAGES = {**INPUT_MESSAGES, **COMMAND_MESSAGES}
 
 
 class VntasksError(Exception):

@@ -13,7 +13,7 @@ from pipeline.assemble import Firing, Phrase, assemble
 from pipeline.deadlines import find_deadlines
 from pipeline.ids import document_id
 from pipeline.match import match
-from pipeline.metadata import extract_metadata
+from pipeline.metadata import canonical_doc_type, extract_metadata
 from pipeline.model import DocumentMeta, DocumentResult, RawDocument
 from pipeline.normalise import NormalisedText, normalise
 from pipeline.read import SUPPORTED_SUFFIXES, read_document, read_text
@@ -79,8 +79,11 @@ def extract(
     date where the text gives none; the text's own date wins. ``doc_type``
     and ``number`` say what the document is when the caller knows better than
     the text (a letter with no header, a report that names other directives):
-    they replace what is read, and a warning says so where the two differ.
+    they replace what is read, and a warning says so where the two differ;
+    a ``doc_type`` the pipeline does not know raises ``VntasksError``.
     """
+    if doc_type is not None:
+        doc_type = canonical_doc_type(doc_type)
     if isinstance(source, RawDocument):
         raw = source
     elif isinstance(source, Path) or _looks_like_path(source):
@@ -99,7 +102,11 @@ def extract(
     issued_date = meta.issued_date or issued
     trace: list[Firing] = []
     drafts = assemble(doc, paragraphs, matches, locate_deadlines(view, text), trace=trace)
-    doc_id = document_id(text)
+    final_type = doc_type or meta.doc_type
+    # A caller's --number names the document itself; a number the text
+    # gives is the document's own only when read from its header or caption.
+    own_number = number or (meta.number if meta.own_number else None)
+    doc_id, id_basis = document_id(text, own_number, meta.issuer, final_type, issued_date)
     tasks, warnings = anchor_deadlines(drafts, text, doc_id, issued_date)
     if raw.ocr is not None:
         for task in tasks:
@@ -115,7 +122,7 @@ def extract(
     document = DocumentMeta(
         id=doc_id,
         source=raw.source,
-        doc_type=doc_type or meta.doc_type,
+        doc_type=final_type,
         number=number or meta.number,
         title=meta.title,
         issuer=meta.issuer,
@@ -124,6 +131,7 @@ def extract(
         issued_date=issued_date,
         text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         ocr=raw.ocr,
+        id_basis=id_basis,
     )
     return DocumentResult(
         document=document,

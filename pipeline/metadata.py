@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
+from pipeline.errors import VntasksError
 from pipeline.match import Matches
 from pipeline.normalise import normalise_string
 from pipeline.resources import load_yaml
@@ -36,6 +37,9 @@ class Metadata:
     signer: str | None
     issued_date: date | None
     addressees: tuple[str, ...] = ()
+    # Whether ``number`` is the document's own (read from its header or its
+    # appendix's caption) or the number of a directive a report names.
+    own_number: bool = False
 
 
 @cache
@@ -64,6 +68,23 @@ def _config() -> dict:
         "codes": structure["number_type_codes"],
         "tail": [t.lower() for t in structure["tail_openers"]],
     }
+
+
+def doc_types() -> tuple[str, ...]:
+    """Every document type the pipeline knows (``resources/structure.yaml``),
+    as written in records: the closed vocabulary of ``document.doc_type``."""
+    return tuple(dict.fromkeys(_config()["doc_types"].values()))
+
+
+def canonical_doc_type(value: str, option: str = "doc_type") -> str:
+    """A caller's document type in the spelling of records (``công  văn`` →
+    ``Công văn``); a type the pipeline does not know is refused, since
+    ``doc_type`` is a closed vocabulary of the contract."""
+    key = re.sub(r"\s+", " ", normalise_string(value)).strip().lower()
+    known = _config()["doc_types"].get(key)
+    if known is None:
+        raise VntasksError("unknown_doc_type", option, value=value, known=", ".join(doc_types()))
+    return known
 
 
 def _date(match: re.Match[str] | None) -> date | None:
@@ -97,6 +118,7 @@ def extract_metadata(
     type_index = _doc_type_line(lines)
 
     number = None
+    own_number = True
     # An official document states "Số: …" in its header; a report names the
     # directive it reports near its start, after the directive's type.
     number_match = cfg["header_number"].search(_header_block(lines))
@@ -109,6 +131,7 @@ def extract_metadata(
     if number_match is None:
         number_match = _reported_number(view)
         source = view
+        own_number = False
     if number_match:
         number = number_match["number"].rstrip(".,;")
 
@@ -152,7 +175,16 @@ def extract_metadata(
     # and names it in a report ("Công văn 227/TTg-CN" → Thủ tướng Chính phủ).
     issuer = _issuer_from_number(number) or _issuer(lines, matches, view)
     signer = _signer(lines, view)
-    return Metadata(doc_type, number, title, issuer, signer, issued, _addressees(lines))
+    return Metadata(
+        doc_type,
+        number,
+        title,
+        issuer,
+        signer,
+        issued,
+        _addressees(lines),
+        own_number=number is not None and own_number,
+    )
 
 
 def _header_block(lines: list[str]) -> str:

@@ -23,6 +23,24 @@ DEADLINE_KINDS = (
     "unresolved",
 )
 
+# A body's role in a task: chủ trì (lead) or phối hợp (support).
+BODY_ROLES = ("lead", "support")
+
+# Every flag a task record can carry (README, "The JSON contract"): the rules
+# of resources/rules.yaml bring the inherited ones, the stages the others.
+FLAGS = (
+    "inherited_lead",
+    "inherited_deadline",
+    "resolved_reference",
+    "from_label",
+    "from_table",
+    "from_heading",
+    "unresolved_deadline",
+    "no_lead",
+    # The text was recognised from a scan (pipeline/read/ocr.py).
+    "ocr",
+)
+
 
 @dataclass(frozen=True)
 class OcrInfo:
@@ -86,7 +104,7 @@ class Body:
     one, and its span."""
 
     name: str
-    role: str  # "lead" | "support"
+    role: str  # one of BODY_ROLES
     canonical: str | None
     span: Span | None
 
@@ -116,8 +134,9 @@ class Task:
 
 @dataclass
 class DocumentMeta:
-    """What the document is: its id, source, type, number, title, issuer,
-    signer, issue date, the SHA-256 of its text and its addressees."""
+    """What the document is: its id (and what it was made from, ``"number"``
+    or ``"text"``, see :mod:`pipeline.ids`), source, type, number, title,
+    issuer, signer, issue date, the SHA-256 of its text and its addressees."""
 
     id: str
     source: str
@@ -129,6 +148,7 @@ class DocumentMeta:
     issued_date: date | None
     text_sha256: str
     addressees: tuple[str, ...] = ()
+    id_basis: str = "text"
     ocr: OcrInfo | None = None
 
 

@@ -74,6 +74,36 @@ def _style(match: re.Match[str]) -> str:
     return kind
 
 
+# "1. Sở Tài chính a) Đăng tải công khai …" with "b) …" on the next line: the
+# page the text was converted from ran a heading and its first item into one
+# line (qd_1622-qd-ubnd, cd_220-cd-ttg and 18 more open documents of
+# corpus-wild). The item's marker, after a short heading, is where a line
+# of its own begins.
+_RUN_IN_ITEM = re.compile(r"\s(?P<marker>a\))\s+(?=[A-ZÀ-ỸĐ])")
+_NEXT_ITEM = re.compile(r"\n\s*(?:\n\s*)*b\)\s")
+_RUN_IN_HEADING_WORDS = 16
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """The lines of ``text`` as (start, end), a run-in first item split off
+    from its heading."""
+    lines: list[tuple[int, int]] = []
+    for line in re.finditer(r"[^\n]+", text):
+        start, end = line.span()
+        found = _RUN_IN_ITEM.search(text, start, end)
+        if (
+            found is not None
+            and _marker_pattern().match(text[start:end].lstrip() + " ") is not None
+            and len(text[start : found.start()].split()) <= _RUN_IN_HEADING_WORDS
+            and _NEXT_ITEM.match(text, end) is not None
+        ):
+            lines.append((start, found.start()))
+            lines.append((found.start("marker"), end))
+        else:
+            lines.append((start, end))
+    return lines
+
+
 def segment(view: NormalisedText) -> list[Paragraph]:
     """Split the normalised view into paragraphs with markers, nesting and
     sentences; every offset is mapped back to the text as read."""
@@ -82,13 +112,13 @@ def segment(view: NormalisedText) -> list[Paragraph]:
     paragraphs: list[Paragraph] = []
     stack: list[tuple[str, int]] = []  # (style, paragraph index)
     pattern = _marker_pattern()
-    for line in re.finditer(r"[^\n]+", view.text):
-        raw = line.group(0)
+    for line_start, line_end in _lines(view.text):
+        raw = view.text[line_start:line_end]
         stripped = raw.strip()
         if not stripped or set(stripped) <= set("-_=*. "):
             continue
-        v_start = line.start() + (len(raw) - len(raw.lstrip()))
-        v_end = line.start() + len(raw.rstrip())
+        v_start = line_start + (len(raw) - len(raw.lstrip()))
+        v_end = line_start + len(raw.rstrip())
         # A two-cell row ("A | PHÁT TRIỂN …", a section title in a table)
         # counts as a row where it continues a table.
         is_table_row = stripped.count(" | ") >= 2 or (

@@ -14,7 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.export import validate
+from pipeline.export import SCHEMA_VERSION, error_schema, schema, validate
+from pipeline.metadata import doc_types
 
 CORPUS = Path(__file__).parents[1] / "corpus"
 SAMPLE = CORPUS / "thong-bao-ket-luan-mau.txt"
@@ -40,7 +41,7 @@ def test_cli_extract_one_json_object(runner: CliRunner) -> None:
     record = json.loads(_stdout(result))
     assert isinstance(record, dict)
     validate(record)
-    assert record["schema_version"] == "1.3"
+    assert record["schema_version"] == SCHEMA_VERSION == "1.3"
     assert record["document"]["source"] == str(SAMPLE)
     assert record["tasks"]
     assert "text" not in record["document"]
@@ -230,6 +231,90 @@ def test_cli_extract_doc_type_and_number_replace_what_is_read(
     assert given.exit_code == 0, given.output
     document = json.loads(_stdout(given))["document"]
     assert (document["doc_type"], document["number"]) == ("Công văn", "88/CV-BCĐ")
+
+
+@pytest.mark.parametrize(
+    ("given", "written", "id_basis"),
+    [("Công văn", "Công văn", "number"), ("công  VĂN", "Công văn", "number")],
+)
+def test_cli_extract_doc_type_is_spelt_as_records_are(
+    runner: CliRunner, tmp_path: Path, given: str, written: str, id_basis: str
+) -> None:
+    letter = tmp_path / "letter.txt"
+    letter.write_text("Đề nghị các Bộ khẩn trương rà soát, báo cáo.\n", encoding="utf-8")
+    result = runner.invoke(
+        app, ["extract", str(letter), "--doc-type", given, "--number", "88/CV-BCĐ"]
+    )
+    assert result.exit_code == 0, result.output
+    document = json.loads(_stdout(result))["document"]
+    assert (document["doc_type"], document["id_basis"]) == (written, id_basis)
+
+
+def test_cli_extract_unknown_doc_type_is_a_usage_error(runner: CliRunner) -> None:
+    """doc_type is a closed vocabulary of the contract: a type the pipeline
+    does not know is refused before anything is read."""
+    result = runner.invoke(app, ["extract", str(SAMPLE), "--doc-type", "Tờ trình"])
+    assert result.exit_code == 2
+    assert _stderr_lines(result) == [
+        f"error: --doc-type: unknown document type 'Tờ trình'; known types: "
+        f"{', '.join(doc_types())}"
+    ]
+    assert _stdout(result) == ""
+
+
+def test_cli_schema_error_prints_the_error_line_schema(runner: CliRunner) -> None:
+    for strict in ([], ["--strict"]):
+        result = runner.invoke(app, ["schema", "--error", *strict])
+        assert result.exit_code == 0
+        printed = json.loads(_stdout(result))
+        jsonschema.Draft202012Validator.check_schema(printed)
+        assert printed == error_schema(strict=bool(strict))
+    assert json.loads(_stdout(runner.invoke(app, ["schema", "--strict"]))) == schema(strict=True)
+
+
+BAD_INPUTS = [
+    ("empty.txt", b"", "empty"),
+    ("blank.txt", b"  \n\t\n", "whitespace_only"),
+    ("data.txt", bytes(range(256)) * 8, "binary"),
+    ("photo.txt", b"GIF89a" + b"\x00" * 64, "image"),
+    # A PNG is read by OCR; a truncated one cannot be opened.
+    ("scan.txt", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "corrupt_image"),
+    ("bundle.txt", b"PK\x03\x04 not really a zip", "archive"),
+    ("missing.txt", None, "not_found"),
+]
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".json"])
+def test_cli_error_lines_of_bad_inputs_meet_their_schema(
+    runner: CliRunner, tmp_path: Path, suffix: str
+) -> None:
+    """Real error lines (JSON Lines) and items (a JSON array) that vntasks
+    extract writes for inputs it refuses validate against the error-line
+    schema, strict and reader's, and the good document's against the records'."""
+    inputs = [str(SAMPLE)]
+    for name, content, _ in BAD_INPUTS:
+        if content is not None:
+            (tmp_path / name).write_bytes(content)
+        inputs.append(str(tmp_path / name))
+    target = tmp_path / f"out{suffix}"
+    result = runner.invoke(app, ["extract", *inputs, "-o", str(target)])
+    assert result.exit_code == 1
+    text = target.read_text(encoding="utf-8")
+    if suffix == ".jsonl":
+        written = [json.loads(line) for line in text.splitlines()]
+    else:
+        written = json.loads(text)
+    assert [w.get("error", {}).get("code") for w in written] == [
+        None,
+        *(code for _, _, code in BAD_INPUTS),
+    ]
+    validate(written[0])
+    for line in written[1:]:
+        jsonschema.validate(line, error_schema(strict=True))
+        jsonschema.validate(line, error_schema())
+        validate(line)
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(line, schema())
 
 
 @pytest.mark.parametrize(

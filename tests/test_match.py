@@ -162,6 +162,10 @@ BODIES = [
     ("1. Bí thư tỉnh ủy và Chủ tịch Ủy ban nhân dân các tỉnh: Đắk Lắk, Khánh Hòa tiếp tục",
      [("Bí thư tỉnh ủy", "post"), ("Chủ tịch Ủy ban nhân dân các tỉnh", "post")]),
     ("2. Các sở, ngành: Tổ chức quán triệt nội dung Chỉ thị", [("Các sở, ngành", "group")]),
+    # A verb before a heading's colon is no part of the name.
+    ("3. Giao Sở Nội vụ thực hiện:", [("Sở Nội vụ", "body")]),
+    ("Cục Thông tin cơ sở và Thông tin đối ngoại:",
+     [("Cục Thông tin cơ sở và Thông tin đối ngoại", "body")]),
     ("3. Ủy ban nhân dân các huyện:\nTổ chức thực hiện", [("Ủy ban nhân dân các huyện", "body")]),
     # 05_cd-227
     pytest.param(

@@ -204,3 +204,29 @@ def test_segment_marker_needs_following_space() -> None:
     # "30/6/2026" or "1.000" at a line's start are not markers.
     paragraphs = _segment("2026 là năm bản lề.\nI.NHIỆM VỤ\n")
     assert [p.marker for p in paragraphs] == [None, None]
+
+
+# A heading and its first item run into one line by the conversion of the page
+# (qd_1622-qd-ubnd, cd_220-cd-ttg): split where "b)" follows on the next line.
+@pytest.mark.parametrize(
+    ("text", "layout"),
+    [
+        ("1. Sở Tài chính a) Đăng tải công khai danh mục.\n\nb) Hủy công khai TTHC.\n",
+         [("1.", 1, None), ("a)", 2, 0), ("b)", 2, 0)]),
+        ("2. Bộ trưởng các Bộ, Thủ trưởng cơ quan ngang bộ a) Khẩn trương rà soát.\nb) Báo cáo.\n",
+         [("2.", 1, None), ("a)", 2, 0), ("b)", 2, 0)]),
+        # No "b)" after it: a letter in running text, not an item.
+        ("1. Sở Tài chính a) Đăng tải công khai danh mục.\n\n2. Sở Nội vụ rà soát.\n",
+         [("1.", 1, None), ("2.", 1, None)]),
+        # A long sentence before "a)" is no heading.
+        ("1. Sở Tài chính chủ trì, phối hợp với các sở, ngành, địa phương liên quan rà soát "
+         "toàn bộ các thủ tục hành chính và các quy định có liên quan theo phương án a) Bỏ "
+         "bớt.\nb) Giữ.\n",
+         [("1.", 1, None), ("b)", 2, 0)]),
+    ],
+)
+def test_segment_run_in_first_item(text: str, layout: list[tuple[str | None, int, int | None]]
+                                   ) -> None:
+    assert _layout(text) == layout
+    paragraphs = _segment(text)
+    assert all(text[p.start:p.end].strip() == text[p.start:p.end] for p in paragraphs)

@@ -25,6 +25,7 @@ from pipeline.cli.options import (
     OcrModeOption,
     OcrTimeoutOption,
     ocr_options,
+    parse_doc_type,
     parse_issued,
     usage_error,
 )
@@ -178,6 +179,7 @@ def extract_command(
     from pipeline.progress import progress_bar, summary_line, wanted
 
     issue_date = parse_issued(issued)
+    doc_type = parse_doc_type(doc_type)
     sources = [source for source, _ in expand_inputs(inputs)]
     given = output_format.value if output_format is not None else None
     if jsonl:

@@ -53,6 +53,19 @@ def parse_issued(value: str | None, option: str = "--issued") -> date | None:
         usage_error(str(error))
 
 
+def parse_doc_type(value: str | None, option: str = "--doc-type") -> str | None:
+    """``--doc-type`` in the spelling of records (None when not given), or a
+    usage error naming the types the pipeline knows."""
+    if value is None:
+        return None
+    from pipeline.metadata import canonical_doc_type
+
+    try:
+        return canonical_doc_type(value, option)
+    except VntasksError as error:
+        usage_error(str(error))
+
+
 class OcrMode(StrEnum):
     auto = "auto"
     always = "always"

@@ -124,7 +124,8 @@ class Highlight:
 
 def anchor_id(task_id: str, copy: int = 1) -> str:
     """The id of a task's numbered anchor in the text (``copy``: the how
-    many-th document of the page with this text, so ids stay unique)."""
+    many-th document of the page with this document id, e.g. two versions of
+    one directive, so ids stay unique)."""
     return f"task-{task_id}" if copy == 1 else f"task-{copy}-{task_id}"
 
 

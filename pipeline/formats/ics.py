@@ -2,7 +2,8 @@
 
 - UID is the task id, so a calendar re-importing a document updates its
   to-dos instead of duplicating them. Where several inputs of one calendar
-  hold the same text (so the same task ids), the second and later add
+  share task ids (the same text, or two versions of one numbered directive
+  whose tasks did not change), the second and later add
   ``~2``, ``~3`` …, so that every UID stays unique, as RFC 5545 requires.
 - DTSTAMP is :func:`pipeline.formats.clock.build_time`: now, or
   ``SOURCE_DATE_EPOCH`` for identical bytes on a rerun.
@@ -67,7 +68,7 @@ def todo(
     document: dict[str, Any], task: dict[str, Any], stamp: datetime, copy: int = 1
 ) -> Any:
     """The VTODO of one task; ``copy`` counts the inputs before this one
-    that held the same text (see the module docstring)."""
+    that had the same document id (see the module docstring)."""
     from icalendar import Todo, vRecur
 
     entry = Todo()
