@@ -33,6 +33,7 @@ from pipeline.output import Plan, atomic_output, partial_path, publish, sync_fol
 
 if TYPE_CHECKING:
     from pipeline.parallel import Engine, Job
+    from pipeline.read.ocr import OcrOptions
 
 
 @dataclass
@@ -116,7 +117,7 @@ def expand_inputs(inputs: Iterable[str]) -> list[tuple[str, VntasksError | None]
     return expanded
 
 
-def _read_stdin(max_bytes: int) -> RawDocument:
+def _read_stdin(max_bytes: int, ocr: OcrOptions | None) -> RawDocument:
     from pipeline.read import STDIN, read_bytes
 
     stream = getattr(sys.stdin, "buffer", None)
@@ -125,11 +126,12 @@ def _read_stdin(max_bytes: int) -> RawDocument:
         data = sys.stdin.read(max_bytes + 1).encode("utf-8")
     else:
         data = stream.read(max_bytes + 1)
-    return read_bytes(data, STDIN, max_bytes=max_bytes)
+    return read_bytes(data, STDIN, max_bytes=max_bytes, ocr=ocr)
 
 
 def _jobs(
-    sources: Iterable[str], max_bytes: int | None, done: Done | None
+    sources: Iterable[str], max_bytes: int | None, done: Done | None,
+    ocr: OcrOptions | None = None,
 ) -> Iterator[Job]:
     from pipeline.parallel import Job
     from pipeline.read import DEFAULT_MAX_BYTES
@@ -143,7 +145,7 @@ def _jobs(
         elif source == "-":
             # Standard input is the parent's: read it here, extract it anywhere.
             try:
-                yield Job(source, raw=_read_stdin(limit))
+                yield Job(source, raw=_read_stdin(limit, ocr))
             except VntasksError as error:
                 yield Job(source, refusal=(error.code, error.message))
         else:
@@ -162,6 +164,7 @@ def extract_records(
     engine: Engine = "local",
     scheduler: str | None = None,
     done: Done | None = None,
+    ocr: OcrOptions | None = None,
 ) -> Iterator[Outcome]:
     """Extract each source in turn (directories expanded, ``-`` is standard
     input); refused inputs become error outcomes and the rest go on.
@@ -169,10 +172,12 @@ def extract_records(
     ``workers`` > 1 spreads the documents over that many processes;
     ``engine="dask"`` or a ``scheduler`` address runs them on Dask. Outcomes
     come in input order either way. Documents in ``done`` (an earlier run's
-    output) come back as skipped outcomes.
+    output) come back as skipped outcomes. ``ocr`` says how scans are read
+    (default: OCR pictures and PDF pages without a text layer).
     """
     from pipeline.parallel import Options, rebuild_error, run
     from pipeline.quiet import is_silenced
+    from pipeline.read.ocr import OcrOptions
 
     options = Options(
         issued=issued,
@@ -182,8 +187,9 @@ def extract_records(
         max_bytes=max_bytes,
         skip_hashes=frozenset(done.hashes) if done is not None else frozenset(),
         quiet=is_silenced(),
+        ocr=ocr or OcrOptions(),
     )
-    jobs = _jobs(sources, max_bytes, done)
+    jobs = _jobs(sources, max_bytes, done, ocr)
     for result in run(jobs, options, workers=workers, engine=engine, scheduler=scheduler):
         if result.skipped and done is not None and result.source in done.errors:
             earlier = rebuild_error(result.source, *done.errors[result.source])

@@ -34,9 +34,28 @@ INPUT_MESSAGES = {
     "doc_conversion": "LibreOffice could not convert the .doc file ({reason})",
     "encrypted_pdf": "the PDF is encrypted; save an unprotected copy",
     "corrupt_pdf": "the PDF is corrupt or truncated ({reason})",
-    "no_text_layer": "no text layer; OCR is not supported",
+    "no_text_layer": (
+        "no text layer, and OCR is off (--ocr never); give --ocr auto to read the scan"
+    ),
+    "needs_tesseract": (
+        "{what}; reading it needs Tesseract OCR with its Vietnamese model: install them "
+        "(apt-get install {packages}){detail}"
+    ),
+    "ocr_off": "the file is {what}, and OCR is off (--ocr never); give --ocr auto to read it",
+    "ocr_no_text": (
+        "OCR found no text on its {pages} page(s): blank, or a picture without writing"
+    ),
+    "ocr_too_many_pages": (
+        "the scan has {pages} pages to OCR, over the limit of {limit}; raise it with "
+        "--ocr-max-pages"
+    ),
+    "ocr_timeout": (
+        "OCR of page {page} took over {seconds} s; refused (raise the limit with --ocr-timeout)"
+    ),
+    "ocr_failed": "Tesseract failed on page {page} ({reason})",
+    "corrupt_image": "the file is {what}, but it cannot be opened ({reason})",
     "no_main_text": "the HTML page has no main text",
-    "image": "the file is {what}, not a document; OCR is not supported",
+    "image": "the file is {what}; vntasks reads scans as PNG, JPEG or TIFF pictures or PDF",
     "archive": "the file is {what}; unpack it and give the documents inside",
     "other_office": (
         "the file is {what}, which vntasks does not read; save it as .docx, .pdf or .txt"

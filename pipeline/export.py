@@ -20,14 +20,15 @@ from importlib import resources as importlib_resources
 from typing import Any
 
 from pipeline import __version__
-from pipeline.model import Body, Deadline, DocumentResult, Task
+from pipeline.model import Body, Deadline, DocumentResult, OcrInfo, Task
 from pipeline.rules import EVIDENCE_FIELDS
 
 SCHEMA_VERSION = "1.3"
 SCHEMA_FILE = "task-records-v1.schema.json"
 ERROR_SCHEMA_FILE = "error-line-v1.schema.json"
-# Written only on request (--with-text), so not required even when strict.
-_OPTIONAL = frozenset({"text"})
+# Written only on request (--with-text), or only for scans (the OCR fields),
+# so not required even when strict.
+_OPTIONAL = frozenset({"text", "ocr", "ocr_confidence"})
 _LATER_VALUE = "#/$defs/later_value"
 
 
@@ -63,7 +64,7 @@ def _deadline(deadline: Deadline | None) -> dict[str, Any] | None:
 
 
 def _task(task: Task) -> dict[str, Any]:
-    return {
+    record = {
         "id": task.id,
         "description": task.description,
         "span": list(task.span),
@@ -73,6 +74,18 @@ def _task(task: Task) -> dict[str, Any]:
         "sentence": task.sentence,
         "flags": list(task.flags),
         "evidence": {field: list(task.evidence.get(field, [])) for field in EVIDENCE_FIELDS},
+    }
+    if task.ocr_confidence is not None:
+        record["ocr_confidence"] = task.ocr_confidence
+    return record
+
+
+def _ocr(info: OcrInfo) -> dict[str, Any]:
+    return {
+        "engine": info.engine,
+        "language": info.language,
+        "pages": list(info.pages),
+        "mean_word_confidence": info.mean_confidence,
     }
 
 
@@ -93,6 +106,8 @@ def to_dict(result: DocumentResult, with_text: bool = False) -> dict[str, Any]:
         "text_sha256": meta.text_sha256,
         "addressees": list(meta.addressees),
     }
+    if meta.ocr is not None:
+        document["ocr"] = _ocr(meta.ocr)
     if with_text:
         document["text"] = result.text
     return {

@@ -108,6 +108,12 @@ def extract(
     own_number = number or (meta.number if meta.own_number else None)
     doc_id, id_basis = document_id(text, own_number, meta.issuer, final_type, issued_date)
     tasks, warnings = anchor_deadlines(drafts, text, doc_id, issued_date)
+    if raw.ocr is not None:
+        for task in tasks:
+            # Confidence over the sentence: a misread body or date near the
+            # description matters as much as the description's own words.
+            task.flags.append("ocr")
+            task.ocr_confidence = round(raw.ocr.confidence(*task.sentence_span), 1)
     warnings[:0] = _metadata_warnings(read_type, doc_type, "document type", "--doc-type")
     warnings[:0] = _metadata_warnings(read_number, number, "document number", "--number")
     if issued_date is None:
@@ -124,6 +130,7 @@ def extract(
         addressees=meta.addressees,
         issued_date=issued_date,
         text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        ocr=raw.ocr,
         id_basis=id_basis,
     )
     return DocumentResult(

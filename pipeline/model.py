@@ -37,7 +37,29 @@ FLAGS = (
     "from_heading",
     "unresolved_deadline",
     "no_lead",
+    # The text was recognised from a scan (pipeline/read/ocr.py).
+    "ocr",
 )
+
+
+@dataclass(frozen=True)
+class OcrInfo:
+    """How much of a document's text came from OCR, and how sure Tesseract
+    was: the 1-based pages it read, its mean word confidence (0-100) over
+    them, the engine, and each recognised word found in the text as read
+    ``(start, end, confidence)``, so a record can carry its own mean."""
+
+    pages: tuple[int, ...]
+    mean_confidence: float
+    engine: str
+    language: str
+    words: tuple[tuple[int, int, float], ...] = ()
+
+    def confidence(self, start: int, end: int) -> float:
+        """Mean confidence of the words within ``[start, end)``; the
+        document's where none is."""
+        inside = [conf for s, e, conf in self.words if s < end and e > start]
+        return sum(inside) / len(inside) if inside else self.mean_confidence
 
 
 @dataclass(frozen=True)
@@ -50,6 +72,8 @@ class RawDocument:
     # The legacy or Unicode encoding the bytes were in ("utf-8", "tcvn3", …);
     # None where the text did not come from bytes the reader decoded.
     encoding: str | None = None
+    # Set when some of the text was recognised from page images.
+    ocr: OcrInfo | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +127,9 @@ class Task:
     # The ids of the rules (resources/rules.yaml) that made each field:
     # {"description": [...], "lead": [...], "support": [...], "deadline": [...]}.
     evidence: dict[str, list[str]] = field(default_factory=dict)
+    # Mean OCR word confidence (0-100) over the task's sentence; None when
+    # the text did not come from OCR.
+    ocr_confidence: float | None = None
 
 
 @dataclass
@@ -122,6 +149,7 @@ class DocumentMeta:
     text_sha256: str
     addressees: tuple[str, ...] = ()
     id_basis: str = "text"
+    ocr: OcrInfo | None = None
 
 
 @dataclass

@@ -84,10 +84,14 @@ def normalise(text: str) -> NormalisedText:
             offsets.append(i)
         i = j
     offsets.append(n)
-    view = "".join(out)
+    return NormalisedText(place_tones("".join(out)), tuple(offsets))
+
+
+def place_tones(text: str) -> str:
+    """``text`` (NFC) with tone marks placed by the new-style rule of
+    ``tone_placement.yaml`` ("hoà" → "hòa"); same length, so offsets hold."""
     pattern, table = _tone_pattern()
-    view = pattern.sub(lambda m: table[m.group(0)], view)
-    return NormalisedText(view, tuple(offsets))
+    return pattern.sub(lambda m: table[m.group(0)], text)
 
 
 def normalise_string(text: str) -> str:

@@ -29,6 +29,7 @@ from typing import Any, Literal
 
 from pipeline.errors import VntasksError
 from pipeline.model import RawDocument
+from pipeline.read.ocr import OcrOptions
 
 Engine = Literal["local", "dask"]
 # Jobs waiting or running per worker: enough to keep each worker busy while
@@ -54,6 +55,8 @@ class Options:
     # The parent keeps other libraries' log lines off standard error
     # (pipeline.quiet); workers that share its stderr must do so too.
     quiet: bool = False
+    # How scans are read: OCR mode, its bounds, and the pages recognised at once.
+    ocr: OcrOptions = OcrOptions()
 
 
 def _keep_quiet(options: Options) -> None:
@@ -125,7 +128,9 @@ def process(job: Job, options: Options) -> Result:
         return Result(job.source, error=job.refusal)
     limit = DEFAULT_MAX_BYTES if options.max_bytes is None else options.max_bytes
     try:
-        raw = job.raw if job.raw is not None else read_document(job.path, max_bytes=limit)
+        raw = job.raw if job.raw is not None else read_document(
+            job.path, max_bytes=limit, ocr=options.ocr
+        )
         if job.raw is None and raw.source != job.source:
             # Remote workers read an absolute path; records keep the name given.
             raw = replace(raw, source=job.source)

@@ -7,6 +7,7 @@ thread, so no thread runs while the process pool forks its workers.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -62,6 +63,37 @@ def progress_bar(total: int, enabled: bool) -> Iterator[Observer]:
 
     with bar:
         yield observe
+
+
+@contextmanager
+def page_bar(source: str, total: int) -> Iterator[Callable[[int], None]]:
+    """A bar of pages recognised for one long scan, on standard error; the
+    function yielded takes the pages done so far. It is drawn by hand like
+    the documents' bar, and cleared at the end, so the documents' bar stays
+    where it was."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(
+        # The file's name, not its path: the bar must fit a terminal's line.
+        TextColumn(f"OCR {os.path.basename(source)}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("pages"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        auto_refresh=False,
+        transient=True,
+    )
+    task = bar.add_task("ocr", total=total)
+
+    def advance(done: int) -> None:
+        bar.update(task, completed=done)
+        bar.refresh()
+
+    with bar:
+        bar.refresh()
+        yield advance
 
 
 def summary_line(summary: Summary, seconds: float) -> str:

@@ -276,7 +276,9 @@ BAD_INPUTS = [
     ("empty.txt", b"", "empty"),
     ("blank.txt", b"  \n\t\n", "whitespace_only"),
     ("data.txt", bytes(range(256)) * 8, "binary"),
-    ("photo.txt", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "image"),
+    ("photo.txt", b"GIF89a" + b"\x00" * 64, "image"),
+    # A PNG is read by OCR; a truncated one cannot be opened.
+    ("scan.txt", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "corrupt_image"),
     ("bundle.txt", b"PK\x03\x04 not really a zip", "archive"),
     ("missing.txt", None, "not_found"),
 ]

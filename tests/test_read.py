@@ -385,7 +385,7 @@ def test_read_pdf_with_only_owner_password_is_read(tmp_path):
     assert "Sở Nội vụ rà soát" in read_document(protected).text
 
 
-def test_read_pdf_scanned_has_no_text_layer(tmp_path):
+def test_read_pdf_scanned_without_ocr_has_no_text_layer(tmp_path):
     from reportlab.pdfgen import canvas
 
     path = tmp_path / "scan.pdf"
@@ -393,9 +393,12 @@ def test_read_pdf_scanned_has_no_text_layer(tmp_path):
     page.rect(50, 50, 400, 600, fill=1)  # what a scan is to a text extractor: marks, no text
     page.showPage()
     page.save()
-    result = _invoke(str(path))
+    result = _invoke(str(path), "--ocr", "never")
     assert result.exit_code == 1
-    assert result.stderr.strip() == f"error: {path}: no text layer; OCR is not supported"
+    assert result.stderr.strip() == (
+        f"error: {path}: no text layer, and OCR is off (--ocr never); give --ocr auto to read "
+        "the scan"
+    )
 
 
 # --- .html --------------------------------------------------------------------
@@ -535,8 +538,25 @@ BAD_INPUTS = [
     ),
     ("binary", lambda p: _bytes(p / "data.txt", bytes(range(256)) * 8), "binary", "binary data"),
     # Content by its bytes, not its name (issue 14).
-    ("png-named-txt", lambda p: _bytes(p / "image.txt", PNG), "image", "the file is a PNG image"),
-    ("jpeg-named-pdf", lambda p: _bytes(p / "scan.pdf", JPEG), "image", "a JPEG image"),
+    # A picture is read by OCR (tests/test_ocr.py): these are truncated ones.
+    (
+        "png-named-txt",
+        lambda p: _bytes(p / "image.txt", PNG),
+        "corrupt_image",
+        "the file is a PNG image, but it cannot be opened",
+    ),
+    (
+        "jpeg-named-pdf",
+        lambda p: _bytes(p / "scan.pdf", JPEG),
+        "corrupt_image",
+        "the file is a JPEG image, but it cannot be opened",
+    ),
+    (
+        "gif-named-txt",
+        lambda p: _bytes(p / "picture.txt", b"GIF89a" + bytes(32)),
+        "image",
+        "the file is a GIF image; vntasks reads scans as PNG, JPEG or TIFF pictures or PDF",
+    ),
     (
         "gzip-named-docx",
         lambda p: _bytes(p / "plan.docx", gzip.compress(TASK.encode("utf-8"))),

@@ -52,7 +52,8 @@ needs_shared = pytest.mark.skipif(
 )
 MAX_BYTES = 300_000
 MAX_CHARS = 60_000
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
+# A picture vntasks does not read (PNG, JPEG and TIFF go to OCR).
+GIF = b"GIF89a" + bytes(64)
 
 
 def _sentence(day: int, month: int) -> str:
@@ -354,8 +355,9 @@ JSON = {"content-type": "application/json"}
          "unknown_doc_type", "doc_type: unknown document type 'Thư mời'"),
         ({"content": b"abc", "headers": {"content-type": "text/plain"}}, 415, "media_type",
          "the request is text/plain"),
-        ({"files": {"file": ("scan.txt", PNG)}}, 415, "image",
-         "scan.txt: the file is a PNG image, not a document"),
+        ({"files": {"file": ("scan.txt", GIF)}}, 415, "image",
+         "scan.txt: the file is a GIF image; vntasks reads scans as PNG, JPEG or TIFF "
+         "pictures or PDF"),
         ({"files": {"file": ("a.docx", b"PK\x03\x04" + bytes(40))}}, 415, "archive",
          "a.docx: the file is a ZIP archive"),
         ({"files": {"file": ("notes.xyz", "Sở Tài chính".encode())}}, 415, "unsupported",
@@ -385,7 +387,7 @@ def test_server_extract_refuses_bad_input_with_one_line(server, request_, status
     [
         (["--issued", "2025-02-30"], "a.txt", b"x",
          {"json": {"text": "x", "issued": "2025-02-30"}}),
-        ([], "scan.txt", PNG, {"files": {"file": ("scan.txt", PNG)}}),
+        ([], "scan.txt", GIF, {"files": {"file": ("scan.txt", GIF)}}),
     ],
     ids=["no-such-date", "picture"],
 )

@@ -19,7 +19,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pipeline.cli.options import parse_doc_type, parse_issued, usage_error
+from pipeline.cli.options import (
+    OcrMaxPagesOption,
+    OcrMode,
+    OcrModeOption,
+    OcrTimeoutOption,
+    ocr_options,
+    parse_doc_type,
+    parse_issued,
+    usage_error,
+)
 
 if TYPE_CHECKING:
     from pipeline.batch import Summary
@@ -50,8 +59,8 @@ def extract_command(
         list[str],
         typer.Argument(
             help="Files or folders to read ('-' reads standard input): .txt, .md, .docx, "
-            ".doc (with LibreOffice), .pdf with a text layer, .html; what a file is comes "
-            "from its bytes, not its name."
+            ".doc (with LibreOffice), .pdf, .html, and scans (.png .jpg .tif, image-only "
+            ".pdf) read by OCR; what a file is comes from its bytes, not its name."
         ),
     ],
     output: Annotated[
@@ -156,6 +165,9 @@ def extract_command(
             "on standard output.",
         ),
     ] = False,
+    ocr: OcrModeOption = OcrMode.auto,
+    ocr_max_pages: OcrMaxPagesOption = None,
+    ocr_timeout: OcrTimeoutOption = None,
 ) -> None:
     """Extract every task of each directive. Exit 0 when every input gave
     records, 1 when some failed (the others are still written) or the output
@@ -182,17 +194,24 @@ def extract_command(
         usage_error(str(error))
     if (engine is Engine.dask or scheduler) and find_spec("distributed") is None:
         usage_error("the dask engine needs the 'dask' extra: pip install 'vntasks[dask]'")
+    # A pool for one document would only add its start-up time.
+    document_workers = workers if engine is Engine.dask else min(workers, len(sources))
+    show = wanted(progress)
     run = {
         "issued": issue_date,
         "doc_type": doc_type,
         "number": number,
         "max_bytes": max_bytes,
-        # A pool for one document would only add its start-up time.
-        "workers": workers if engine is Engine.dask else min(workers, len(sources)),
+        "workers": document_workers,
         "engine": engine.value,
         "scheduler": scheduler,
+        # The cores the documents leave free recognise a scan's pages; a page
+        # bar only where one process reads, so bars of workers never mix.
+        "ocr": ocr_options(
+            ocr, ocr_max_pages, ocr_timeout, workers // max(1, document_workers),
+            progress=show and document_workers <= 1,
+        ),
     }
-    show = wanted(progress)
     started = time.perf_counter()
     with interruption(plan), unwritable_output(plan):
         with progress_bar(len(sources), show) as observe:

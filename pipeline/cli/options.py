@@ -1,16 +1,20 @@
-"""Option values the commands share: dates given on the command line, and
-the one-line usage error (exit 2)."""
+"""Option values the commands share: dates given on the command line, how
+scans are read (``--ocr``), and the one-line usage error (exit 2)."""
 
 from __future__ import annotations
 
 import calendar
 import re
 from datetime import date
-from typing import NoReturn
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from pipeline.errors import VntasksError
+
+if TYPE_CHECKING:
+    from pipeline.read.ocr import OcrOptions
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
@@ -60,3 +64,48 @@ def parse_doc_type(value: str | None, option: str = "--doc-type") -> str | None:
         return canonical_doc_type(value, option)
     except VntasksError as error:
         usage_error(str(error))
+
+
+class OcrMode(StrEnum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+OcrModeOption = Annotated[
+    OcrMode,
+    typer.Option(
+        "--ocr",
+        help="Scans: auto reads pictures (.png .jpg .tif) and PDF pages without a text layer "
+        "with Tesseract's Vietnamese model; always OCRs every PDF page; never refuses scans.",
+    ),
+]
+OcrMaxPagesOption = Annotated[
+    int | None,
+    typer.Option(
+        "--ocr-max-pages", min=1,
+        help="Refuse a scan with more pages to OCR than this (default 50).",
+        show_default=False,
+    ),
+]
+OcrTimeoutOption = Annotated[
+    float | None,
+    typer.Option(
+        "--ocr-timeout", min=1,
+        help="Refuse a scan when OCR of one page takes longer, in seconds (default 120).",
+        show_default=False,
+    ),
+]
+
+
+def ocr_options(
+    mode: OcrMode, max_pages: int | None, timeout: float | None, page_workers: int = 1,
+    progress: bool = False,
+) -> OcrOptions:
+    """The read stage's OCR options from the command line's."""
+    from pipeline.read.ocr import OcrOptions
+
+    return OcrOptions(
+        mode=mode.value, max_pages=max_pages, timeout=timeout,  # type: ignore[arg-type]
+        workers=max(1, page_workers), progress=progress,
+    )

@@ -3,12 +3,21 @@ the same page as ``vntasks extract FILE --format html``."""
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
 
 from pipeline.cli.extract import Language, interruption, report_summary, unwritable_output
-from pipeline.cli.options import parse_issued, usage_error
+from pipeline.cli.options import (
+    OcrMaxPagesOption,
+    OcrMode,
+    OcrModeOption,
+    OcrTimeoutOption,
+    ocr_options,
+    parse_issued,
+    usage_error,
+)
 
 
 def review_command(
@@ -33,6 +42,9 @@ def review_command(
         bool,
         typer.Option("--summary", help="With -o: print where the page is and what it holds."),
     ] = False,
+    ocr: OcrModeOption = OcrMode.auto,
+    ocr_max_pages: OcrMaxPagesOption = None,
+    ocr_timeout: OcrTimeoutOption = None,
 ) -> None:
     """Write a self-contained HTML page showing the text with tasks, lead and
     support bodies and deadlines highlighted, beside the table of records,
@@ -51,7 +63,9 @@ def review_command(
     except VntasksError as error:
         usage_error(str(error))
     with interruption(plan), unwritable_output(plan):
-        summary = write_outputs(plan, [source], issued=issue_date, lang=lang.value)
+        # One document: every core may recognise its pages.
+        scan = ocr_options(ocr, ocr_max_pages, ocr_timeout, os.cpu_count() or 1)
+        summary = write_outputs(plan, [source], issued=issue_date, lang=lang.value, ocr=scan)
     if summary_only:
         from pipeline.progress import result_lines
 

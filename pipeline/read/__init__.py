@@ -10,11 +10,14 @@ from pipeline.read.document import (
     read_document,
     read_text,
 )
+from pipeline.read.ocr import OCR_MODES, OcrOptions
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_UNPACKED_BYTES",
+    "OCR_MODES",
     "STDIN",
+    "OcrOptions",
     "SUPPORTED_SUFFIXES",
     "check_text",
     "read_bytes",

@@ -4,8 +4,9 @@ Every offset the pipeline reports refers to the string returned here: for a
 text file the decoded text (byte-order mark removed, legacy encodings converted
 to Unicode, nothing else changed); for .docx, .doc, .pdf and .html the text
 laid out one paragraph per line with each table row on one line, cells joined
-by `` | ``. Every refusal is a :class:`VntasksError` naming the input and the
-reason.
+by `` | ``; for a scan (a picture, or PDF pages without a text layer) the OCR
+text after its clean-up (:mod:`pipeline.read.ocr`). Every refusal is a
+:class:`VntasksError` naming the input and the reason.
 
 What a file is comes from its bytes first (:mod:`pipeline.read.sniff`): a
 PDF named ``.txt`` is read as a PDF, a picture named ``.txt`` is refused as a
@@ -19,6 +20,7 @@ from pathlib import Path
 from pipeline.errors import VntasksError
 from pipeline.model import RawDocument
 from pipeline.read.encoding import decode, repair_legacy
+from pipeline.read.ocr import OcrOptions, image_text
 from pipeline.read.pdf import PDF_MEDIA_TYPE, pdf_text
 from pipeline.read.sniff import sniff
 from pipeline.read.web import HTML_MEDIA_TYPE, html_text
@@ -29,14 +31,23 @@ DOCX_SUFFIXES = (".docx",)
 DOC_SUFFIXES = (".doc",)
 PDF_SUFFIXES = (".pdf",)
 HTML_SUFFIXES = (".html", ".htm")
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES + DOCX_SUFFIXES + DOC_SUFFIXES + PDF_SUFFIXES + HTML_SUFFIXES
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
+SUPPORTED_SUFFIXES = (
+    TEXT_SUFFIXES + DOCX_SUFFIXES + DOC_SUFFIXES + PDF_SUFFIXES + HTML_SUFFIXES + IMAGE_SUFFIXES
+)
+BINARY_SUFFIXES = DOCX_SUFFIXES + DOC_SUFFIXES + PDF_SUFFIXES + IMAGE_SUFFIXES
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 # A .docx is a zip; real directives inflate to a few MB even with pictures.
 DEFAULT_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 STDIN = "<stdin>"
 
 # The suffix whose reader reads each kind the sniffer recognises.
-_KIND_SUFFIX = {"pdf": ".pdf", "docx": ".docx", "doc": ".doc", "html": ".html"}
+_KIND_SUFFIX = {
+    "pdf": ".pdf", "docx": ".docx", "doc": ".doc", "html": ".html", "scan": ".png",
+}
+_IMAGE_MEDIA_TYPES = {
+    "a PNG image": "image/png", "a JPEG image": "image/jpeg", "a TIFF image": "image/tiff",
+}
 
 
 def check_text(text: str, source: str) -> str:
@@ -63,27 +74,47 @@ def _reader_suffix(data: bytes, suffix: str, source: str) -> str:
     content = sniff(data)
     if content is not None and not content.readable:
         raise VntasksError(content.kind, source, what=content.what)
+    if content is not None and content.kind == "scan" and suffix in IMAGE_SUFFIXES:
+        return suffix
     if content is not None:
         return _KIND_SUFFIX[content.kind]
-    if suffix in DOCX_SUFFIXES + DOC_SUFFIXES + PDF_SUFFIXES and not looks_binary(data):
+    if suffix in BINARY_SUFFIXES and not looks_binary(data):
         # Named like a binary format, but text: read what it is.
         return TEXT_SUFFIXES[0]
     return suffix
 
 
-def _from_path(path: Path, suffix: str, source: str, max_unpacked_bytes: int) -> RawDocument:
-    """A binary format (.docx, .doc, .pdf), read by its library from ``path``."""
+def _from_path(
+    path: Path, suffix: str, source: str, max_unpacked_bytes: int, ocr: OcrOptions
+) -> RawDocument:
+    """A binary format (.docx, .doc, .pdf, a picture), read by its library from ``path``."""
+    if suffix in IMAGE_SUFFIXES:
+        text, info = image_text(str(path), source, ocr)
+        media_type = _IMAGE_MEDIA_TYPES.get(_what(path), "image/png")
+        # OCR text is already Unicode: no legacy font to repair.
+        return RawDocument(text, source, media_type, ocr=info)
+    info = None
     if suffix in DOCX_SUFFIXES:
         text, media_type = docx_text(path, source, max_unpacked_bytes), DOCX_MEDIA_TYPE
     elif suffix in DOC_SUFFIXES:
         text, media_type = doc_text(path, source, max_unpacked_bytes), DOC_MEDIA_TYPE
     else:
-        text, media_type = pdf_text(path, source), PDF_MEDIA_TYPE
+        (text, info), media_type = pdf_text(path, source, ocr), PDF_MEDIA_TYPE
+    if info is not None:
+        return RawDocument(_check_extracted(text, source), source, media_type, ocr=info)
     repaired, encoding = repair_legacy(_check_extracted(text, source))
     return RawDocument(repaired, source, media_type, encoding=encoding)
 
 
-def _from_bytes(data: bytes, suffix: str, source: str, max_unpacked_bytes: int) -> RawDocument:
+def _what(path: Path) -> str:
+    with path.open("rb") as stream:
+        content = sniff(stream.read(16))
+    return content.what if content is not None and content.what else ""
+
+
+def _from_bytes(
+    data: bytes, suffix: str, source: str, max_unpacked_bytes: int, ocr: OcrOptions
+) -> RawDocument:
     if not data:
         raise VntasksError("empty", source)
     if suffix in HTML_SUFFIXES:
@@ -99,16 +130,19 @@ def _from_bytes(data: bytes, suffix: str, source: str, max_unpacked_bytes: int) 
     with tempfile.TemporaryDirectory(prefix="vntasks-read-") as workdir:
         path = Path(workdir) / f"input{suffix}"
         path.write_bytes(data)
-        return _from_path(path, suffix, source, max_unpacked_bytes)
+        return _from_path(path, suffix, source, max_unpacked_bytes, ocr)
 
 
 def read_document(
     source: str | Path,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_unpacked_bytes: int = DEFAULT_MAX_UNPACKED_BYTES,
+    ocr: OcrOptions | None = None,
 ) -> RawDocument:
     """Read one file of a supported type; raise :class:`VntasksError` with a
-    clear reason otherwise."""
+    clear reason otherwise. ``ocr`` says how scans are read (default: OCR
+    pictures and pages without a text layer)."""
+    ocr = ocr or OcrOptions()
     path = Path(source)
     name = str(source)
     if not path.exists():
@@ -129,11 +163,11 @@ def read_document(
     if reader not in SUPPORTED_SUFFIXES:
         supported = ", ".join(SUPPORTED_SUFFIXES)
         raise VntasksError("unsupported", name, suffix=path.suffix or "(none)", supported=supported)
-    if reader == suffix and reader in DOCX_SUFFIXES + DOC_SUFFIXES + PDF_SUFFIXES:
-        return _from_path(path, suffix, name, max_unpacked_bytes)
+    if reader == suffix and reader in BINARY_SUFFIXES:
+        return _from_path(path, suffix, name, max_unpacked_bytes, ocr)
     # Text, or a binary format under another name: from the bytes, which a
     # binary format's library gets as a file with the right suffix.
-    return _from_bytes(data, reader, name, max_unpacked_bytes)
+    return _from_bytes(data, reader, name, max_unpacked_bytes, ocr)
 
 
 def read_bytes(
@@ -142,6 +176,7 @@ def read_bytes(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_unpacked_bytes: int = DEFAULT_MAX_UNPACKED_BYTES,
     suffix: str = TEXT_SUFFIXES[0],
+    ocr: OcrOptions | None = None,
 ) -> RawDocument:
     """Read bytes that came without a file (standard input, an upload): the
     type comes from the first bytes, as for a file, and else from
@@ -152,7 +187,7 @@ def read_bytes(
     if reader not in SUPPORTED_SUFFIXES:
         supported = ", ".join(SUPPORTED_SUFFIXES)
         raise VntasksError("unsupported", source, suffix=suffix or "(none)", supported=supported)
-    return _from_bytes(data, reader, source, max_unpacked_bytes)
+    return _from_bytes(data, reader, source, max_unpacked_bytes, ocr or OcrOptions())
 
 
 def read_text(text: str, source: str = "<text>") -> RawDocument:

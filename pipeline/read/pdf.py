@@ -12,10 +12,14 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import VntasksError
 from pipeline.resources import load_yaml
+
+if TYPE_CHECKING:
+    from pipeline.model import OcrInfo
+    from pipeline.read.ocr import OcrOptions, OcrPage
 
 PDF_MEDIA_TYPE = "application/pdf"
 CELL_SEPARATOR = " | "
@@ -142,9 +146,24 @@ def join_wrapped(lines: list[str]) -> list[str]:
     return out
 
 
-def pdf_text(path: Path, source: str) -> str:
+def pages_text(pages: list[list[str]]) -> str:
+    """The lines of all pages as one text: page furniture dropped, wrapped
+    lines joined, one paragraph a line."""
+    lines = [line for page in drop_page_furniture(pages) for line in page]
+    return "\n".join(join_wrapped(lines)) + "\n"
+
+
+def pdf_text(
+    path: Path, source: str, ocr: OcrOptions | None = None
+) -> tuple[str, OcrInfo | None]:
+    """The text of a PDF, and how much of it OCR read: pages without a text
+    layer (``ocr.mode`` auto, the default) or every page (``always``) are
+    rasterised and recognised; ``never`` refuses a PDF with no text layer."""
     from pypdf import PdfReader
 
+    from pipeline.read.ocr import OcrOptions
+
+    ocr = ocr or OcrOptions()
     password: str | None = None
     # pypdf and pdfminer raise many exception types on damaged files; each one
     # means the file cannot be read.
@@ -164,7 +183,52 @@ def pdf_text(path: Path, source: str) -> str:
             raise VntasksError("encrypted_pdf", source) from error
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise VntasksError("corrupt_pdf", source, reason=reason) from error
-    if not any(line.strip() for page in pages for line in page):
+    layered = [any(line.strip() for line in page) for page in pages]
+    wanted = [
+        number for number, has_text in enumerate(layered, start=1)
+        if ocr.mode == "always" or (ocr.mode == "auto" and not has_text)
+    ]
+    if not any(layered) and not wanted:
         raise VntasksError("no_text_layer", source)
-    lines = [line for page in drop_page_furniture(pages) for line in page]
-    return "\n".join(join_wrapped(lines)) + "\n"
+    recognised: list[OcrPage] = []
+    if wanted:
+        try:
+            recognised = _ocr_pages(path, password, wanted, source, ocr)
+        except VntasksError as error:
+            # A text PDF with a blank page reads as before where Tesseract is absent.
+            if error.code != "needs_tesseract" or ocr.mode == "always" or not any(layered):
+                raise
+            wanted = []
+        for number, page in zip(wanted, recognised, strict=True):
+            pages[number - 1] = page.lines
+    if not any(line.strip() for page in pages for line in page):
+        raise VntasksError("ocr_no_text", source, pages=len(wanted))
+    text = pages_text(pages)
+    from pipeline.read.ocr import ocr_info
+
+    return text, ocr_info(text, wanted, recognised)
+
+
+def _ocr_pages(
+    path: Path, password: str | None, numbers: list[int], source: str, options: OcrOptions
+) -> list[OcrPage]:
+    """Rasterise the pages ``numbers`` with PDFium and recognise them."""
+    import pypdfium2
+
+    from pipeline.read.ocr import recognise_pages, settings
+
+    dpi = settings()["dpi"]
+    document = pypdfium2.PdfDocument(str(path), password=password or None)
+    try:
+        def draw(number: int) -> Any:
+            page = document[number - 1]
+            try:
+                return page.render(scale=dpi / 72, grayscale=True).to_pil()
+            finally:
+                page.close()
+
+        pages = [(number, (lambda number=number: draw(number))) for number in numbers]
+        return recognise_pages(pages, source, options, "no text layer", dpi)
+    finally:
+        document.close()
+

@@ -16,8 +16,9 @@ import re
 import zipfile
 from dataclasses import dataclass
 
-# Kinds the read stage reads; the rest are refusals.
-PDF, DOCX, DOC, HTML = "pdf", "docx", "doc", "html"
+# Kinds the read stage reads; the rest are refusals. A scan is a picture
+# that OCR reads (PNG, JPEG, TIFF).
+PDF, DOCX, DOC, HTML, SCAN = "pdf", "docx", "doc", "html", "scan"
 
 
 @dataclass(frozen=True)
@@ -31,17 +32,17 @@ class Content:
 
     @property
     def readable(self) -> bool:
-        return self.kind in (PDF, DOCX, DOC, HTML)
+        return self.kind in (PDF, DOCX, DOC, HTML, SCAN)
 
 
-# (signature at offset 0, error code, what it is)
+# (signature at offset 0, kind or error code, what it is)
 _REFUSED = (
-    (b"\x89PNG\r\n\x1a\n", "image", "a PNG image"),
-    (b"\xff\xd8\xff", "image", "a JPEG image"),
+    (b"\x89PNG\r\n\x1a\n", SCAN, "a PNG image"),
+    (b"\xff\xd8\xff", SCAN, "a JPEG image"),
     (b"GIF87a", "image", "a GIF image"),
     (b"GIF89a", "image", "a GIF image"),
-    (b"II*\x00", "image", "a TIFF image"),
-    (b"MM\x00*", "image", "a TIFF image"),
+    (b"II*\x00", SCAN, "a TIFF image"),
+    (b"MM\x00*", SCAN, "a TIFF image"),
     (b"\x1f\x8b", "archive", "a gzip archive"),
     (b"\xfd7zXZ\x00", "archive", "an xz archive"),
     (b"7z\xbc\xaf\x27\x1c", "archive", "a 7-Zip archive"),
