@@ -20,6 +20,7 @@ from spacy.vocab import Vocab
 
 from pipeline.normalise import NormalisedText, normalise
 from pipeline.resources import load_jsonl, load_yaml
+from pipeline.segment import pieces
 
 TOKENIZER_NAME = "vntasks.underthesea_tokenizer.v1"
 _LINE = re.compile(r"[^\n]+")
@@ -166,14 +167,14 @@ class UndertheseaTokenizer:
         word_spans: list[tuple[int, int]] = []
         tags: list[str] = []
         for match in _LINE.finditer(view.text):
-            line = match.group(0)
-            if not line.strip():
-                continue
-            words = _segment_line(line)
-            spans = _align(line, match.start(), words)
-            word_spans.extend(spans)
-            if self.with_tags:
-                tags.extend(self._tag(words))
+            for start, end in pieces(match.group(0)):
+                piece = match.group(0)[start:end]
+                if not piece.strip():
+                    continue
+                words = _segment_line(piece)
+                word_spans.extend(_align(piece, match.start() + start, words))
+                if self.with_tags:
+                    tags.extend(self._tag(words))
         return self._build(text, view, word_spans, tags)
 
     def _tag(self, words: list[str]) -> list[str]:
