@@ -12,6 +12,9 @@ from __future__ import annotations
 MESSAGES = {
     "not_found": "no such file or directory",
     "not_a_file": "not a regular file",
+    "special_file": "is a {kind}, not a regular file; refused",
+    "symlink_loop": "is a symbolic link that loops back on itself",
+    "broken_link": "is a symbolic link to {target}, which does not exist",
     "empty": "the file is empty",
     "whitespace_only": "the file holds only whitespace",
     "binary": "the file holds binary data, not text",
@@ -19,11 +22,20 @@ MESSAGES = {
         "the text is in an unknown encoding: not UTF-8, UTF-16, Windows-1258, TCVN3 or VNI"
     ),
     "unsupported": "unsupported file type {suffix!r}; supported: {supported}",
-    "too_large": "the file is {size} bytes, over the limit of {limit} bytes",
+    "too_large": "the file is {size} bytes, over the limit of {limit} bytes (--max-bytes)",
+    "too_many_chars": (
+        "the text is {size} characters, over the limit of {limit} characters (--max-chars)"
+    ),
+    "too_many_pages": "the PDF has {count} pages, over the limit of {limit} pages (--max-pages)",
     "no_text": "the document holds no text",
     "corrupt_docx": "the .docx file is corrupt or truncated ({reason})",
     "zip_bomb": (
-        "the .docx would unpack to {size} bytes, over the limit of {limit} bytes; refused"
+        "the .docx would unpack to {size} bytes, over the limit of {limit} bytes "
+        "(--max-unpacked-bytes)"
+    ),
+    "too_many_parts": (
+        "the .docx holds {count} parts, over the limit of {limit}; a Word document "
+        "has a few dozen"
     ),
     "needs_libreoffice": (
         "reading .doc needs LibreOffice: install it (apt-get install libreoffice-writer) "
@@ -41,6 +53,9 @@ MESSAGES = {
     ),
     "no_supported_files": "the directory holds no supported files ({supported})",
     "unreadable": "the file cannot be read ({reason})",
+    "timeout": "extraction took longer than {limit:g} seconds (--timeout-per-doc); stopped",
+    "out_of_memory": "ran out of memory while extracting; stopped",
+    "crashed": "extraction failed ({reason}); this is a bug, please report it",
     # Outputs (pipeline/output.py).
     "output_exists": "the file exists; add --force to replace it{hint}",
     "output_partial": (

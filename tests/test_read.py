@@ -679,7 +679,8 @@ def test_read_too_large_is_refused(tmp_path):
     assert refused.value.code == "too_large"
     assert (
         str(refused.value)
-        == f"{path}: the file is {path.stat().st_size} bytes, over the limit of 100 bytes"
+        == f"{path}: the file is {path.stat().st_size} bytes, over the limit of 100 bytes "
+        "(--max-bytes)"
     )
 
 

@@ -2,6 +2,8 @@
 
 from pipeline.read.document import (
     DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_CHARS,
+    DEFAULT_MAX_PAGES,
     DEFAULT_MAX_UNPACKED_BYTES,
     STDIN,
     SUPPORTED_SUFFIXES,
@@ -13,6 +15,8 @@ from pipeline.read.document import (
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_CHARS",
+    "DEFAULT_MAX_PAGES",
     "DEFAULT_MAX_UNPACKED_BYTES",
     "STDIN",
     "SUPPORTED_SUFFIXES",

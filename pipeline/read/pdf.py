@@ -142,7 +142,9 @@ def join_wrapped(lines: list[str]) -> list[str]:
     return out
 
 
-def pdf_text(path: Path, source: str) -> str:
+def pdf_text(path: Path, source: str, max_pages: int | None = None) -> str:
+    """The text of a PDF's text layer; refused when it has more than
+    ``max_pages`` pages (each page costs time and memory to lay out)."""
     from pypdf import PdfReader
 
     password: str | None = None
@@ -156,6 +158,8 @@ def pdf_text(path: Path, source: str) -> str:
             if not reader.decrypt(""):
                 raise VntasksError("encrypted_pdf", source)
             password = ""
+        if max_pages is not None and len(reader.pages) > max_pages:
+            raise VntasksError("too_many_pages", source, count=len(reader.pages), limit=max_pages)
         pages = _page_lines(path, password)
     except VntasksError:
         raise
