@@ -19,7 +19,7 @@ MESSAGES = {
     "whitespace_only": "the file holds only whitespace",
     "binary": "the file holds binary data, not text",
     "decode": (
-        "the text is in an unknown encoding: not UTF-8, UTF-16, Windows-1258, TCVN3 or VNI"
+        "the text is in an unknown encoding: not UTF-8, UTF-16, UTF-32, Windows-1258, TCVN3 or VNI"
     ),
     "unsupported": "unsupported file type {suffix!r}; supported: {supported}",
     "too_large": "the file is {size} bytes, over the limit of {limit} bytes (--max-bytes)",

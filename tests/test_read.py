@@ -69,6 +69,11 @@ ENCODED = [
     ("utf-8-bom", b"\xef\xbb\xbf" + (HEADER + "\n" + TASK).encode("utf-8"), "utf-8-sig"),
     ("utf-16-bom", (HEADER + "\n" + TASK).encode("utf-16"), "utf-16"),
     ("utf-16-le-no-bom", (HEADER + "\n" + TASK).encode("utf-16-le"), "utf-16"),
+    # UTF-32's little-endian mark starts with UTF-16's (issue 17: it was read
+    # as UTF-16 and gave no tasks).
+    ("utf-32-bom", (HEADER + "\n" + TASK).encode("utf-32"), "utf-32"),
+    ("utf-32-le-no-bom", (HEADER + "\n" + TASK).encode("utf-32-le"), "utf-32"),
+    ("utf-32-be-no-bom", (HEADER + "\n" + TASK).encode("utf-32-be"), "utf-32"),
     ("windows-1258", _windows_1258(HEADER + "\n" + TASK), "cp1258"),
     ("tcvn3", TCVN3_TEXT.encode("cp1252"), "tcvn3"),
     ("vni", VNI_TEXT.encode("cp1252"), "vni"),
