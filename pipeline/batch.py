@@ -74,16 +74,16 @@ class Summary:
 
 @dataclass
 class Done:
-    """What an earlier run already wrote to a JSON Lines output: the text
-    hashes of its records, its error lines by source (``(code, message)``),
-    and the length in bytes of its whole lines (a truncated last line is not
-    counted)."""
+    """What an earlier run already wrote to a JSON Lines output: its records
+    as (source, text hash) pairs, its error lines by source (``(code,
+    message)``), and the length in bytes of its whole lines (a truncated last
+    line is not counted). A record is known by both: two inputs of one text
+    are two records, and a file whose text changed is extracted again."""
 
-    hashes: set[str] = field(default_factory=set)
+    records: set[tuple[str, str]] = field(default_factory=set)
     errors: dict[str, tuple[str, str]] = field(default_factory=dict)
     length: int = 0
-    # Whole lines: documents written (two files of one text are two lines
-    # but one hash).
+    # Whole lines: documents written, records and error lines.
     lines: int = 0
 
     @property
@@ -209,7 +209,7 @@ def extract_records(
         max_chars=max_chars,
         max_pages=max_pages,
         timeout=timeout,
-        skip_hashes=frozenset(done.hashes) if done is not None else frozenset(),
+        skip_records=frozenset(done.records) if done is not None else frozenset(),
         quiet=is_silenced(),
     )
     jobs = _jobs(sources, read_limits(options), done)
@@ -327,7 +327,7 @@ def read_done(path: Path) -> Done:
                     error = record["error"]
                     done.errors[document["source"]] = (error["code"], error["message"])
                 else:
-                    done.hashes.add(document["text_sha256"])
+                    done.records.add((document["source"], document["text_sha256"]))
             except (ValueError, KeyError, TypeError):
                 break
             done.length += len(line)

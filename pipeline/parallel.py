@@ -55,9 +55,9 @@ class Options:
     max_pages: int | None = None
     # Seconds one document may take, read and extracted (None: no limit).
     timeout: float | None = None
-    # Text hashes (``document.text_sha256``) already in the output: such a
-    # document is read and hashed, then skipped.
-    skip_hashes: frozenset[str] = frozenset()
+    # Records already in the output, as (source, ``document.text_sha256``):
+    # such a document is read and hashed, then skipped.
+    skip_records: frozenset[tuple[str, str]] = frozenset()
     # The parent keeps other libraries' log lines off standard error
     # (pipeline.quiet); workers that share its stderr must do so too.
     quiet: bool = False
@@ -184,7 +184,8 @@ def process(job: Job, options: Options) -> Result:
             if job.raw is None and raw.source != job.source:
                 # Remote workers read an absolute path; records keep the name given.
                 raw = replace(raw, source=job.source)
-            if options.skip_hashes and text_sha256(raw.text) in options.skip_hashes:
+            done = (job.source, text_sha256(raw.text))
+            if options.skip_records and done in options.skip_records:
                 return Result(job.source, skipped=True)
             result = extract(
                 raw, issued=options.issued, doc_type=options.doc_type, number=options.number

@@ -154,7 +154,7 @@ def extract_command(
         bool,
         typer.Option(
             "--resume",
-            help="Skip documents already in the -o JSON Lines file (by text hash) "
+            help="Skip documents already in the -o JSON Lines file (by source and text hash) "
             "and append the rest.",
         ),
     ] = False,
