@@ -289,6 +289,41 @@ def _absolute(job: Job) -> Job:
     return replace(job, path=str(Path(job.path).resolve()))
 
 
+def dask_unreachable(scheduler: str | None, timeout: float = 5.0) -> str | None:
+    """Why a Dask run could not start, in one line, or None. A local cluster
+    talks to its workers over the loopback network (127.0.0.1), which a
+    sandbox may lack: Dask then fails with a traceback after 30 s, so the
+    connection is tried first, as a connection to a given scheduler is."""
+    import socket
+    from urllib.parse import urlsplit
+
+    if scheduler is None:
+        try:
+            with socket.socket() as listener:
+                listener.bind(("127.0.0.1", 0))
+                listener.listen(1)
+                socket.create_connection(listener.getsockname(), timeout=timeout).close()
+        except OSError as error:
+            return (
+                "the dask engine needs the loopback network (127.0.0.1) to reach its "
+                f"workers, and it is down here ({error.strerror or error}); "
+                "use --engine local"
+            )
+        return None
+    address = urlsplit(scheduler if "://" in scheduler else f"tcp://{scheduler}")
+    try:
+        port = address.port
+    except ValueError:
+        port = None
+    if address.hostname is None or port is None:
+        return f"--scheduler {scheduler!r} is not an address of the form tcp://HOST:PORT"
+    try:
+        socket.create_connection((address.hostname, port), timeout=timeout).close()
+    except OSError as error:
+        return f"cannot reach the Dask scheduler at {scheduler} ({error.strerror or error})"
+    return None
+
+
 def run_dask(
     jobs: Iterable[Job],
     options: Options,

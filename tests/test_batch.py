@@ -440,3 +440,45 @@ def test_batch_resume_after_any_line_gives_the_uninterrupted_output(tmp_path: Pa
         Path(f"{out}.partial").write_bytes(b"".join(lines[:kept]))
         resumed = _run([*sources, "-o", str(out), "--workers", "1", "--resume"])[0]
         assert (kept, resumed, out.read_bytes()) == (kept, status, expected)
+
+
+def _without_network() -> list[str] | None:
+    """A command prefix that runs its command in a network namespace of its
+    own, where the loopback interface is down; None where that is not
+    allowed (it needs root or user namespaces)."""
+    import shutil
+
+    if shutil.which("unshare") is None:
+        return None
+    probe = subprocess.run(["unshare", "-n", "true"], capture_output=True)
+    return ["unshare", "-n"] if probe.returncode == 0 else None
+
+
+@pytest.mark.skipif(_without_network() is None, reason="unshare -n is not permitted here")
+def test_batch_dask_without_loopback_says_so_in_one_line(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    command = [*_without_network(), sys.executable, "-c",
+               "from pipeline.cli import main; main()",
+               "extract", SAMPLES[0], "--engine", "dask", "-o", str(out)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "error: the dask engine needs the loopback network (127.0.0.1) to reach its workers, "
+        "and it is down here (Network is unreachable); use --engine local"
+    ]
+    assert not out.exists()
+
+
+def test_batch_unreachable_scheduler_says_so_in_one_line(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as unused:
+        # A port just bound and closed: nothing listens there.
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    exit_code, stderr = _run([SAMPLES[0], "--scheduler", f"tcp://127.0.0.1:{port}"])
+    assert exit_code == 1
+    assert stderr.splitlines() == [
+        f"error: cannot reach the Dask scheduler at tcp://127.0.0.1:{port} (Connection refused)"
+    ]

@@ -208,6 +208,13 @@ def extract_command(
         usage_error(str(error))
     if (engine is Engine.dask or scheduler) and find_spec("distributed") is None:
         usage_error("the dask engine needs the 'dask' extra: pip install 'vntasks[dask]'")
+    if engine is Engine.dask or scheduler:
+        from pipeline.parallel import dask_unreachable
+
+        unreachable = dask_unreachable(scheduler)
+        if unreachable is not None:
+            typer.echo(f"error: {unreachable}", err=True)
+            raise typer.Exit(code=1)
     run = {
         "issued": issue_date,
         "doc_type": doc_type,
