@@ -30,7 +30,7 @@ _BULLET_STYLES = ("dash", "plus")
 _MAX_PIECE = 2_000
 _MAX_RUN = 200
 _CHUNK = re.compile(rf"\S{{1,{_MAX_RUN}}}")
-_LONG_RUN = re.compile(rf"\S{{{_MAX_RUN + 1}}}")
+_LONG_RUN = re.compile(rf"\S{{{_MAX_RUN + 1},}}")
 _PIECE_ENDS = (";", ".", "|", ":")
 
 
@@ -52,6 +52,26 @@ class Paragraph:
     parent: int | None
     sentences: list[Sentence] = field(default_factory=list)
     is_table_row: bool = False
+
+
+def runs_apart(line: str) -> list[tuple[int, int, bool]]:
+    """Spans of ``line`` with a flag: True for a piece of a run of more than
+    _MAX_RUN characters with no space (cut every _MAX_RUN), False for the
+    text between such runs. Such a run is not prose ("1.1.1.…", ";;;;…"):
+    the tokeniser makes each piece one token rather than one per character."""
+    spans: list[tuple[int, int, bool]] = []
+    cursor = 0
+    for run in _LONG_RUN.finditer(line):
+        if run.start() > cursor:
+            spans.append((cursor, run.start(), False))
+        spans.extend(
+            (start, min(start + _MAX_RUN, run.end()), True)
+            for start in range(run.start(), run.end(), _MAX_RUN)
+        )
+        cursor = run.end()
+    if cursor < len(line) or not spans:
+        spans.append((cursor, len(line), False))
+    return spans
 
 
 def pieces(line: str) -> list[tuple[int, int]]:

@@ -14,7 +14,7 @@ import unicodedata
 import pytest
 
 from pipeline.normalise import normalise
-from pipeline.segment import Paragraph, pieces, segment
+from pipeline.segment import Paragraph, pieces, runs_apart, segment
 
 
 def _segment(text: str) -> list[Paragraph]:
@@ -232,3 +232,16 @@ def test_segment_sentence_over_the_limit_is_cut_at_clause_ends() -> None:
     lengths = [sentence.end - sentence.start for sentence in paragraph.sentences]
     assert len(lengths) == 3 and max(lengths) <= 2000
     assert all(text[s.start : s.end].endswith(";") for s in paragraph.sentences)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Sở Nội vụ rà soát.", [(0, 18, False)]),
+        ("a " + ";" * 450 + " b", [(0, 2, False), (2, 202, True), (202, 402, True),
+                                   (402, 452, True), (452, 454, False)]),
+        ("x" * 200, [(0, 200, False)]),
+    ],
+)
+def test_segment_runs_apart(line: str, expected: list[tuple[int, int, bool]]) -> None:
+    assert runs_apart(line) == expected
