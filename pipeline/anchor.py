@@ -32,6 +32,9 @@ def anchor_deadlines(
     tasks: list[Task] = []
     warnings: list[str] = []
     seen: dict[str, int] = {}
+    # The tasks of one sentence share one copy of it: a copy each made a
+    # line of thousands of clauses quadratic in memory (issue 17).
+    sentences: dict[tuple[int, int], str] = {}
     for draft in drafts:
         description = text[draft.start : draft.end]
         deadline = None
@@ -51,6 +54,9 @@ def anchor_deadlines(
         ]
         if not draft.leads:
             flags.append("no_lead")
+        if draft.sentence not in sentences:
+            sentences[draft.sentence] = text[draft.sentence[0] : draft.sentence[1]]
+        sentence = sentences[draft.sentence]
         tasks.append(
             Task(
                 id=task_id(doc_id, description, seen, draft.headings),
@@ -59,7 +65,7 @@ def anchor_deadlines(
                 responsible=responsible,
                 deadline=deadline,
                 section=draft.section,
-                sentence=text[draft.sentence[0] : draft.sentence[1]],
+                sentence=sentence,
                 sentence_span=draft.sentence,
                 flags=list(dict.fromkeys(flags)),
                 evidence={field: list(rules) for field, rules in draft.evidence.items()},

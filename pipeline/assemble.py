@@ -424,7 +424,7 @@ class _Walker(ClauseReader):
                 )
             if "deadline" in row.fields:
                 cell = row.fields["deadline"]
-                found = [d for d in self.deadlines if cell.start <= d.start < cell.end]
+                found = self.deadlines_in(cell.start, cell.end)
                 phrase = found[0] if found else Phrase(cell.start, cell.end, cell.text)
                 draft.deadline_candidates.append(Candidate(known("deadline.table_column"), phrase))
             # An empty column does not hide what the cell's own frame found.
@@ -865,7 +865,7 @@ class _Walker(ClauseReader):
         ):
             # "2. Về nhiệm vụ trọng tâm từ nay đến tháng 6/2027": a heading's
             # deadline is stated for the group under it (guide).
-            stated = [d for d in self.deadlines if p.content_start <= d.start < p.end]
+            stated = self.deadlines_in(p.content_start, p.end)
             if stated:
                 self.group_deadline[p.index] = Candidate(
                     known("deadline.heading_group"), stated[0]
@@ -1093,7 +1093,7 @@ class _Walker(ClauseReader):
                 refs = self._value_bodies(colon + 1, te, v_start, v_end)
                 (leads if label == "LABEL_LEAD" else supports).extend(refs)
             elif label == "LABEL_TIME":
-                found = [d for d in self.deadlines if v_start <= d.start < v_end]
+                found = self.deadlines_in(v_start, v_end)
                 deadline = found[0] if found else Phrase(v_start, v_end, stripped)
         for draft in targets:
             if leads:

@@ -75,16 +75,16 @@ class Summary:
 
 @dataclass
 class Done:
-    """What an earlier run already wrote to a JSON Lines output: the text
-    hashes of its records, its error lines by source (``(code, message)``),
-    and the length in bytes of its whole lines (a truncated last line is not
-    counted)."""
+    """What an earlier run already wrote to a JSON Lines output: its records
+    as (source, text hash) pairs, its error lines by source (``(code,
+    message)``), and the length in bytes of its whole lines (a truncated last
+    line is not counted). A record is known by both: two inputs of one text
+    are two records, and a file whose text changed is extracted again."""
 
-    hashes: set[str] = field(default_factory=set)
+    records: set[tuple[str, str]] = field(default_factory=set)
     errors: dict[str, tuple[str, str]] = field(default_factory=dict)
     length: int = 0
-    # Whole lines: documents written (two files of one text are two lines
-    # but one hash).
+    # Whole lines: documents written, records and error lines.
     lines: int = 0
 
     @property
@@ -104,10 +104,12 @@ def expand_inputs(inputs: Iterable[str]) -> list[tuple[str, VntasksError | None]
         if argument == "-" or not path.is_dir():
             expanded.append((argument, None))
             continue
-        files = sorted(
-            child for child in path.iterdir()
-            if child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES
-        )
+        try:
+            files = sorted(child for child in path.iterdir() if _is_document(child))
+        except OSError as error:
+            reason = error.strerror or error
+            expanded.append((argument, VntasksError("unreadable", argument, reason=reason)))
+            continue
         if not files:
             error = VntasksError(
                 "no_supported_files", argument, supported=", ".join(SUPPORTED_SUFFIXES)
@@ -117,26 +119,42 @@ def expand_inputs(inputs: Iterable[str]) -> list[tuple[str, VntasksError | None]
     return expanded
 
 
-def _read_stdin(max_bytes: int, ocr: OcrOptions | None) -> RawDocument:
-    from pipeline.read import STDIN, read_bytes
+def _is_document(child: Path) -> bool:
+    """Whether a folder's entry is one of its documents: a file with a
+    supported suffix, or an entry that cannot be one but may have been
+    meant to (a broken or looping link, a FIFO, a device, a file that cannot
+    be examined), so that its error line names it rather than it vanishing
+    from the batch. Sub-folders are not entered."""
+    from pipeline.read import SUPPORTED_SUFFIXES
 
+    try:
+        if child.is_dir():
+            return False
+        if child.is_file():
+            return child.suffix.lower() in SUPPORTED_SUFFIXES
+    except OSError:
+        return True
+    return child.is_symlink() or child.suffix.lower() in SUPPORTED_SUFFIXES or child.exists()
+
+
+def _read_stdin(limits: dict[str, Any]) -> RawDocument:
+    from pipeline.read import DEFAULT_MAX_BYTES, STDIN, read_bytes
+
+    max_bytes = limits.get("max_bytes", DEFAULT_MAX_BYTES)
     stream = getattr(sys.stdin, "buffer", None)
     if stream is None:
         # A text-only stdin (as in some test runners) is already decoded.
         data = sys.stdin.read(max_bytes + 1).encode("utf-8")
     else:
         data = stream.read(max_bytes + 1)
-    return read_bytes(data, STDIN, max_bytes=max_bytes, ocr=ocr)
+    return read_bytes(data, STDIN, **limits)
 
 
 def _jobs(
-    sources: Iterable[str], max_bytes: int | None, done: Done | None,
-    ocr: OcrOptions | None = None,
+    sources: Iterable[str], limits: dict[str, Any], done: Done | None
 ) -> Iterator[Job]:
     from pipeline.parallel import Job
-    from pipeline.read import DEFAULT_MAX_BYTES
 
-    limit = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
     for source, refused in expand_inputs(sources):
         if done is not None and source in done.sources:
             yield Job(source, skip=True)
@@ -145,7 +163,7 @@ def _jobs(
         elif source == "-":
             # Standard input is the parent's: read it here, extract it anywhere.
             try:
-                yield Job(source, raw=_read_stdin(limit, ocr))
+                yield Job(source, raw=_read_stdin(limits))
             except VntasksError as error:
                 yield Job(source, refusal=(error.code, error.message))
         else:
@@ -165,6 +183,10 @@ def extract_records(
     scheduler: str | None = None,
     done: Done | None = None,
     ocr: OcrOptions | None = None,
+    max_unpacked_bytes: int | None = None,
+    max_chars: int | None = None,
+    max_pages: int | None = None,
+    timeout: float | None = None,
 ) -> Iterator[Outcome]:
     """Extract each source in turn (directories expanded, ``-`` is standard
     input); refused inputs become error outcomes and the rest go on.
@@ -172,10 +194,12 @@ def extract_records(
     ``workers`` > 1 spreads the documents over that many processes;
     ``engine="dask"`` or a ``scheduler`` address runs them on Dask. Outcomes
     come in input order either way. Documents in ``done`` (an earlier run's
-    output) come back as skipped outcomes. ``ocr`` says how scans are read
+    output) come back as skipped outcomes. The ``max_*`` limits are the read
+    stage's (:mod:`pipeline.read.limits`; None keeps the default);
+    ``timeout`` is the seconds one document may take. ``ocr`` says how scans are read
     (default: OCR pictures and PDF pages without a text layer).
     """
-    from pipeline.parallel import Options, rebuild_error, run
+    from pipeline.parallel import Options, read_limits, rebuild_error, run
     from pipeline.quiet import is_silenced
     from pipeline.read.ocr import OcrOptions
 
@@ -185,11 +209,15 @@ def extract_records(
         number=number,
         with_text=with_text,
         max_bytes=max_bytes,
-        skip_hashes=frozenset(done.hashes) if done is not None else frozenset(),
+        max_unpacked_bytes=max_unpacked_bytes,
+        max_chars=max_chars,
+        max_pages=max_pages,
+        timeout=timeout,
+        skip_records=frozenset(done.records) if done is not None else frozenset(),
         quiet=is_silenced(),
         ocr=ocr or OcrOptions(),
     )
-    jobs = _jobs(sources, max_bytes, done, ocr)
+    jobs = _jobs(sources, read_limits(options), done)
     for result in run(jobs, options, workers=workers, engine=engine, scheduler=scheduler):
         if result.skipped and done is not None and result.source in done.errors:
             earlier = rebuild_error(result.source, *done.errors[result.source])
@@ -304,7 +332,7 @@ def read_done(path: Path) -> Done:
                     error = record["error"]
                     done.errors[document["source"]] = (error["code"], error["message"])
                 else:
-                    done.hashes.add(document["text_sha256"])
+                    done.records.add((document["source"], document["text_sha256"]))
             except (ValueError, KeyError, TypeError):
                 break
             done.length += len(line)

@@ -139,6 +139,34 @@ def starts_with_any(text: str, key: str) -> bool:
     return any(lowered.startswith(word) for word in structure()[key])
 
 
+class _OpenQuotes:
+    """Whether a position of a sentence stands inside quotes or brackets:
+    "(cấp tỉnh và cấp xã, trong đó …; đẩy mạnh …)" (11_kl-127) explains an
+    object; its ";" splits nothing. The marks are counted once, from where
+    the last question stopped, not again from the sentence start for every
+    ";" (quadratic on a line of semicolons, issue 17)."""
+
+    _MARKS = ("“", "”", '"', "(", ")")
+
+    def __init__(self, text: str, start: int) -> None:
+        self.text = text
+        self.position = start
+        self.counts = dict.fromkeys(self._MARKS, 0)
+
+    def inside(self, position: int) -> bool:
+        if position > self.position:
+            piece = self.text[self.position : position]
+            for mark in self._MARKS:
+                self.counts[mark] += piece.count(mark)
+            self.position = position
+        counts = self.counts
+        return (
+            counts["“"] > counts["”"]
+            or counts['"'] % 2 == 1
+            or counts["("] > counts[")"]
+        )
+
+
 class ClauseReader:
     def __init__(self, doc: Doc, matches: Matches, deadlines: list[Phrase]) -> None:
         self.doc = doc
@@ -220,9 +248,10 @@ class ClauseReader:
         rule that split it off."""
         ts, te = self.token_range(start, end)
         cuts: list[tuple[int, str | None]] = [(ts, None)]
+        quotes = _OpenQuotes(self.text, start)
         for i in range(ts, te):
             text = self.doc[i].text
-            if text == ";" and self._inside_quotes(start, self.doc[i].idx):
+            if text == ";" and quotes.inside(self.doc[i].idx):
                 # The names of emulation movements listed inside quotes
                 # ("“…”; “…”", 06_cd-224) are one object.
                 self.fire("split.quoted_semicolon_kept", self.doc[i].idx, self.doc[i].idx + 1)
@@ -261,16 +290,6 @@ class ClauseReader:
     def _only_completion(self, span: tuple[int, int]) -> bool:
         words = normalise_string(self.text[span[0] : span[1]]).lower().strip(" ,.;:")
         return words in _completion_triggers()
-
-    def _inside_quotes(self, start: int, position: int) -> bool:
-        """Inside quotes or brackets: "(cấp tỉnh và cấp xã, trong đó …; đẩy
-        mạnh …)" (11_kl-127) explains an object; its ";" splits nothing."""
-        before = self.text[start:position]
-        return (
-            before.count("“") > before.count("”")
-            or before.count('"') % 2 == 1
-            or before.count("(") > before.count(")")
-        )
 
     def _inline_heading(self, ts: int, te: int) -> tuple[int, str | None]:
         """Where a clause really starts when a body heading stands inside the
@@ -1000,7 +1019,14 @@ class ClauseReader:
     def clause_deadlines(self, ts: int, te: int) -> list[Phrase]:
         start = self.doc[ts].idx
         end = self.doc[te - 1].idx + len(self.doc[te - 1])
-        return [d for d in self.deadlines if start <= d.start < end]
+        return self.deadlines_in(start, end)
+
+    def deadlines_in(self, start: int, end: int) -> list[Phrase]:
+        """The deadlines that start in ``[start, end)``, in order: a
+        bisection, so asking for every clause stays linear (issue 17)."""
+        first = bisect.bisect_left(self.deadline_starts, start)
+        last = bisect.bisect_left(self.deadline_starts, end, lo=first)
+        return self.deadlines[first:last]
 
     def _assigned(self, ts: int, frame: Frame) -> bool:
         """Whether the clause's frame is a request ("giao", "yêu cầu") before its action."""

@@ -14,18 +14,30 @@ from __future__ import annotations
 INPUT_MESSAGES = {
     "not_found": "no such file or directory",
     "not_a_file": "not a regular file",
+    "special_file": "is a {kind}, not a regular file; refused",
+    "symlink_loop": "is a symbolic link that loops back on itself",
+    "broken_link": "is a symbolic link to {target}, which does not exist",
     "empty": "the file is empty",
     "whitespace_only": "the file holds only whitespace",
     "binary": "the file holds binary data, not text",
     "decode": (
-        "the text is in an unknown encoding: not UTF-8, UTF-16, Windows-1258, TCVN3 or VNI"
+        "the text is in an unknown encoding: not UTF-8, UTF-16, UTF-32, Windows-1258, TCVN3 or VNI"
     ),
     "unsupported": "unsupported file type {suffix!r}; supported: {supported}",
-    "too_large": "the file is {size} bytes, over the limit of {limit} bytes",
+    "too_large": "the file is {size} bytes, over the limit of {limit} bytes (--max-bytes)",
+    "too_many_chars": (
+        "the text is {size} characters, over the limit of {limit} characters (--max-chars)"
+    ),
+    "too_many_pages": "the PDF has {count} pages, over the limit of {limit} pages (--max-pages)",
     "no_text": "the document holds no text",
     "corrupt_docx": "the .docx file is corrupt or truncated ({reason})",
     "zip_bomb": (
-        "the .docx would unpack to {size} bytes, over the limit of {limit} bytes; refused"
+        "the .docx would unpack to {size} bytes, over the limit of {limit} bytes "
+        "(--max-unpacked-bytes)"
+    ),
+    "too_many_parts": (
+        "the .docx holds {count} parts, over the limit of {limit}; a Word document "
+        "has a few dozen"
     ),
     "needs_libreoffice": (
         "reading .doc needs LibreOffice: install it (apt-get install libreoffice-writer) "
@@ -62,6 +74,9 @@ INPUT_MESSAGES = {
     ),
     "no_supported_files": "the directory holds no supported files ({supported})",
     "unreadable": "the file cannot be read ({reason})",
+    "timeout": "extraction took longer than {limit:g} seconds (--timeout-per-doc); stopped",
+    "out_of_memory": "ran out of memory while extracting; stopped",
+    "crashed": "extraction failed ({reason}); this is a bug, please report it",
 }
 
 # Refusals of the command line as a whole, before any input is read.
@@ -111,13 +126,13 @@ SERVER_MESSAGES = {
     ),
     "bad_json": "the body is not valid JSON ({reason})",
     "bad_request": "{reason}",
-    "timeout": (
+    "server_timeout": (
         "the extraction took longer than {limit:g} s, the server's limit; send a shorter "
         "text or start the server with a longer --timeout"
     ),
     "no_register": (
         "the server was started without a register, so it answers /extract only; "
-        "start it with a register to query tasks and documents"
+        "start it with vntasks serve --db to query tasks and documents"
     ),
     "no_document": "no document with id {id!r} in the register",
     "no_route": "no such path",

@@ -561,11 +561,21 @@ def match(doc: Doc) -> Matches:
 def _longest_triggers(triggers: list[Trigger]) -> list[Trigger]:
     """Keep the longest of overlapping triggers ("phối hợp với" over "phối hợp");
     equal spans keep every label, as "chủ trì" is both a frame and a label word."""
+    # ``triggers`` come sorted by start, so ``kept`` is too, and only its
+    # tail can overlap the next trigger: the look back stops at the longest
+    # kept length, which keeps a document of thousands of triggers linear
+    # (every trigger against every other was quadratic, issue 17).
     kept: list[Trigger] = []
+    longest_kept = 0
     for trig in triggers:
+        tail = len(kept)
+        while tail > 0 and kept[tail - 1].token_start + longest_kept > trig.token_start:
+            tail -= 1
         overlaps = [
-            k for k in kept if k.token_start < trig.token_end and trig.token_start < k.token_end
+            k for k in kept[tail:]
+            if k.token_start < trig.token_end and trig.token_start < k.token_end
         ]
+        longest_kept = max(longest_kept, trig.token_end - trig.token_start)
         if not overlaps:
             kept.append(trig)
             continue
@@ -579,6 +589,7 @@ def _longest_triggers(triggers: list[Trigger]) -> list[Trigger]:
             continue
         longest = max(overlaps, key=lambda k: k.token_end - k.token_start)
         if trig.token_end - trig.token_start > longest.token_end - longest.token_start:
-            kept = [k for k in kept if k not in overlaps]
+            dropped = {id(k) for k in overlaps}
+            kept[tail:] = [k for k in kept[tail:] if id(k) not in dropped]
             kept.append(trig)
     return sorted(kept, key=lambda t: (t.token_start, t.label))

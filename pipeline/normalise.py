@@ -23,6 +23,10 @@ from pipeline.resources import load_yaml
 _DROPPED = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
 # Spaces that are not U+0020 but mean one; replacing is length-preserving.
 _SPACES = {"\u00a0", "\u2007", "\u202f", "\u3000"}
+# Line ends other than "\n": every later stage reads a line as a paragraph,
+# so a file saved with lone CRs (old Mac) or Unicode's line and paragraph
+# separators must read as the same lines; CRLF is one line end.
+_LINE_BREAKS = {"\r", "\u2028", "\u2029", "\x85", "\x0b", "\x0c"}
 
 
 @dataclass(frozen=True)
@@ -74,9 +78,15 @@ def normalise(text: str) -> NormalisedText:
         j = i + 1
         while j < n and unicodedata.combining(text[j]):
             j += 1
+        if char == "\r" and text[j : j + 1] == "\n":
+            # One line end: its "\n" maps to the CR, so a line's span in
+            # the text ends before both.
+            j += 1
         cluster = text[i:j]
         if char in _SPACES:
             cluster = " "
+        elif char in _LINE_BREAKS:
+            cluster = "\n"
         elif j - i > 1 or not cluster.isascii():
             cluster = unicodedata.normalize("NFC", cluster)
         for piece in cluster:

@@ -54,6 +54,15 @@ _SPECIAL_KINDS = (
 T = TypeVar("T")
 
 
+def special_kind(mode: int) -> str | None:
+    """What a file of ``st_mode`` is when it is a device, FIFO or socket:
+    never to be opened as a document nor replaced as an output."""
+    for test, kind in _SPECIAL_KINDS:
+        if test(mode):
+            return kind
+    return None
+
+
 @dataclass(frozen=True)
 class Plan:
     """What to write where. ``format`` is one of :data:`FORMATS`; ``file``
@@ -148,9 +157,9 @@ def check_target(
             raise VntasksError("output_symlink", name, target=os.readlink(path))
         if stat.S_ISDIR(found.st_mode):
             raise VntasksError("output_unwritable", name, reason="it is a folder")
-        for test, kind in _SPECIAL_KINDS:
-            if test(found.st_mode):
-                raise VntasksError("output_special", name, kind=kind)
+        kind = special_kind(found.st_mode)
+        if kind is not None:
+            raise VntasksError("output_special", name, kind=kind)
         if (found.st_dev, found.st_ino) in inputs:
             raise VntasksError("output_is_input", name)
         if not force and not (resume and lines):

@@ -20,8 +20,10 @@ import hashlib
 import multiprocessing
 import signal
 import sys
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from itertools import islice
@@ -49,9 +51,14 @@ class Options:
     number: str | None = None
     with_text: bool = False
     max_bytes: int | None = None
-    # Text hashes (``document.text_sha256``) already in the output: such a
-    # document is read and hashed, then skipped.
-    skip_hashes: frozenset[str] = frozenset()
+    max_unpacked_bytes: int | None = None
+    max_chars: int | None = None
+    max_pages: int | None = None
+    # Seconds one document may take, read and extracted (None: no limit).
+    timeout: float | None = None
+    # Records already in the output, as (source, ``document.text_sha256``):
+    # such a document is read and hashed, then skipped.
+    skip_records: frozenset[tuple[str, str]] = frozenset()
     # The parent keeps other libraries' log lines off standard error
     # (pipeline.quiet); workers that share its stderr must do so too.
     quiet: bool = False
@@ -116,32 +123,92 @@ def load_models() -> None:
     _pos_model()
 
 
+def read_limits(options: Options) -> dict[str, Any]:
+    """The read stage's limits that ``options`` set (the others keep their
+    defaults) and how it reads scans, as keyword arguments of
+    ``read_document``."""
+    given: dict[str, Any] = {
+        "ocr": options.ocr,
+        "max_bytes": options.max_bytes,
+        "max_unpacked_bytes": options.max_unpacked_bytes,
+        "max_chars": options.max_chars,
+        "max_pages": options.max_pages,
+    }
+    return {name: value for name, value in given.items() if value is not None}
+
+
+class _TimedOut(BaseException):
+    """Not an ``Exception``: the readers turn any ``Exception`` from their
+    libraries into "corrupt file", which a timeout is not."""
+
+
+@contextmanager
+def _time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise :class:`_TimedOut` in this thread after ``seconds``. An alarm
+    signal works only in a process's main thread, which is where this
+    process and the pool's workers run documents; elsewhere (Dask's worker
+    threads) there is no limit."""
+    usable = (
+        seconds is not None
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+    )
+    if not usable:
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise _TimedOut
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def process(job: Job, options: Options) -> Result:
-    """Read and extract one document; refusals become error results."""
+    """Read and extract one document. Whatever goes wrong with it, a
+    refusal, a bug, running out of memory or out of time, becomes its error
+    result, so the rest of the batch is still extracted and written."""
     from pipeline.export import to_dict
     from pipeline.extraction import extract
-    from pipeline.read import DEFAULT_MAX_BYTES, read_document
+    from pipeline.read import read_document
 
     if job.skip:
         return Result(job.source, skipped=True)
     if job.refusal is not None:
         return Result(job.source, error=job.refusal)
-    limit = DEFAULT_MAX_BYTES if options.max_bytes is None else options.max_bytes
     try:
-        raw = job.raw if job.raw is not None else read_document(
-            job.path, max_bytes=limit, ocr=options.ocr
-        )
-        if job.raw is None and raw.source != job.source:
-            # Remote workers read an absolute path; records keep the name given.
-            raw = replace(raw, source=job.source)
-        if options.skip_hashes and text_sha256(raw.text) in options.skip_hashes:
-            return Result(job.source, skipped=True)
-        result = extract(
-            raw, issued=options.issued, doc_type=options.doc_type, number=options.number
-        )
+        with _time_limit(options.timeout):
+            raw = job.raw
+            if raw is None:
+                raw = read_document(job.path, **read_limits(options))
+            if job.raw is None and raw.source != job.source:
+                # Remote workers read an absolute path; records keep the name given.
+                raw = replace(raw, source=job.source)
+            done = (job.source, text_sha256(raw.text))
+            if options.skip_records and done in options.skip_records:
+                return Result(job.source, skipped=True)
+            result = extract(
+                raw, issued=options.issued, doc_type=options.doc_type, number=options.number
+            )
+            record = to_dict(result, with_text=options.with_text)
     except VntasksError as error:
         return Result(job.source, error=(error.code, error.message))
-    return Result(job.source, record=to_dict(result, with_text=options.with_text))
+    except _TimedOut:
+        error = VntasksError("timeout", job.source, limit=options.timeout)
+        return Result(job.source, error=(error.code, error.message))
+    except MemoryError:
+        error = VntasksError("out_of_memory", job.source)
+        return Result(job.source, error=(error.code, error.message))
+    except Exception as failure:  # noqa: BLE001 - one document's bug must not end the batch
+        reason = f"{type(failure).__name__}: {str(failure).splitlines()[0] if str(failure) else ''}"
+        error = VntasksError("crashed", job.source, reason=reason.rstrip(": "))
+        return Result(job.source, error=(error.code, error.message))
+    return Result(job.source, record=record)
 
 
 def process_batch(jobs: list[Job], options: Options) -> list[Result]:
@@ -225,6 +292,41 @@ def _absolute(job: Job) -> Job:
     if job.path is None:
         return job
     return replace(job, path=str(Path(job.path).resolve()))
+
+
+def dask_unreachable(scheduler: str | None, timeout: float = 5.0) -> str | None:
+    """Why a Dask run could not start, in one line, or None. A local cluster
+    talks to its workers over the loopback network (127.0.0.1), which a
+    sandbox may lack: Dask then fails with a traceback after 30 s, so the
+    connection is tried first, as a connection to a given scheduler is."""
+    import socket
+    from urllib.parse import urlsplit
+
+    if scheduler is None:
+        try:
+            with socket.socket() as listener:
+                listener.bind(("127.0.0.1", 0))
+                listener.listen(1)
+                socket.create_connection(listener.getsockname(), timeout=timeout).close()
+        except OSError as error:
+            return (
+                "the dask engine needs the loopback network (127.0.0.1) to reach its "
+                f"workers, and it is down here ({error.strerror or error}); "
+                "use --engine local"
+            )
+        return None
+    address = urlsplit(scheduler if "://" in scheduler else f"tcp://{scheduler}")
+    try:
+        port = address.port
+    except ValueError:
+        port = None
+    if address.hostname is None or port is None:
+        return f"--scheduler {scheduler!r} is not an address of the form tcp://HOST:PORT"
+    try:
+        socket.create_connection((address.hostname, port), timeout=timeout).close()
+    except OSError as error:
+        return f"cannot reach the Dask scheduler at {scheduler} ({error.strerror or error})"
+    return None
 
 
 def run_dask(

@@ -323,10 +323,11 @@ class Register:
                     f"vntasks reads ({SCHEMA_VERSION}); upgrade vntasks"
                 )
 
-    def known_texts(self) -> set[str]:
-        """The ``text_sha256`` of every document's current version."""
+    def known_texts(self) -> set[tuple[str, str]]:
+        """(source, ``text_sha256``) of every document's current version."""
         with self.engine.connect() as conn:
-            return set(conn.execute(sa.select(DOCUMENTS.c.text_sha256)).scalars())
+            rows = conn.execute(sa.select(DOCUMENTS.c.source, DOCUMENTS.c.text_sha256))
+            return {(source, sha) for source, sha in rows}
 
     def schema_version(self) -> int:
         with self.engine.connect() as conn:
@@ -821,10 +822,11 @@ def add_files(
     inputs in it) and what each add did."""
     from pipeline.batch import Done, Summary, count_outcome, extract_records
 
-    # A text already stored is read but not extracted again: re-adding a
-    # folder costs the reading of its files, not the pipeline. Under an
-    # explicit key every input is extracted, since the key may be new.
-    done = Done(hashes=register.known_texts()) if key is None else None
+    # A file whose text is already stored under its name is read but not
+    # extracted again: re-adding a folder costs the reading of its files, not
+    # the pipeline. Under an explicit key every input is extracted, since the
+    # key may be new.
+    done = Done(records=register.known_texts()) if key is None else None
     outcomes = extract_records(inputs, with_text=True, done=done, **options)
     if observe is not None:
         outcomes = observe(outcomes)

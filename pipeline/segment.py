@@ -19,6 +19,19 @@ from pipeline.resources import load_yaml
 
 _ROMAN = "IVXLC"
 _BULLET_STYLES = ("dash", "plus")
+# underthesea's regular expressions and CRF grow faster than the line on
+# non-prose ("1.1.1.…", thousands of ";" on one line, issue 17), so the
+# tokeniser reads a line longer than _MAX_PIECE characters in pieces, cut
+# where a clause or a cell ends when one is near, and cuts a run with no
+# space every _MAX_RUN characters. A sentence longer than _MAX_PIECE is cut
+# the same way: each of its tasks carries it, so the records of a line of
+# thousands of clauses would grow with its square. The longest line of the
+# annotated directives is about 1,100 characters: they are read whole.
+_MAX_PIECE = 2_000
+_MAX_RUN = 200
+_CHUNK = re.compile(rf"\S{{1,{_MAX_RUN}}}")
+_LONG_RUN = re.compile(rf"\S{{{_MAX_RUN + 1},}}")
+_PIECE_ENDS = (";", ".", "|", ":")
 
 
 @dataclass
@@ -39,6 +52,52 @@ class Paragraph:
     parent: int | None
     sentences: list[Sentence] = field(default_factory=list)
     is_table_row: bool = False
+
+
+def runs_apart(line: str) -> list[tuple[int, int, bool]]:
+    """Spans of ``line`` with a flag: True for a piece of a run of more than
+    _MAX_RUN characters with no space (cut every _MAX_RUN), False for the
+    text between such runs. Such a run is not prose ("1.1.1.…", ";;;;…"):
+    the tokeniser makes each piece one token rather than one per character."""
+    spans: list[tuple[int, int, bool]] = []
+    cursor = 0
+    for run in _LONG_RUN.finditer(line):
+        if run.start() > cursor:
+            spans.append((cursor, run.start(), False))
+        spans.extend(
+            (start, min(start + _MAX_RUN, run.end()), True)
+            for start in range(run.start(), run.end(), _MAX_RUN)
+        )
+        cursor = run.end()
+    if cursor < len(line) or not spans:
+        spans.append((cursor, len(line), False))
+    return spans
+
+
+def pieces(line: str) -> list[tuple[int, int]]:
+    """Spans of ``line`` to segment one at a time (see _MAX_PIECE): the
+    whole line when it is short and has no long run, which is every line
+    of a directive's prose."""
+    if len(line) <= _MAX_PIECE and _LONG_RUN.search(line) is None:
+        return [(0, len(line))]
+    spans: list[tuple[int, int]] = []
+    start = previous_end = 0
+    clause_end = -1
+    for chunk in _CHUNK.finditer(line):
+        chunk_start, chunk_end = chunk.span()
+        if chunk_start == previous_end and previous_end > start:
+            # A run cut at _MAX_RUN: the piece ends inside the run.
+            spans.append((start, previous_end))
+            start, clause_end = previous_end, -1
+        elif chunk_end - start > _MAX_PIECE and previous_end > start:
+            cut = clause_end if clause_end - start >= _MAX_PIECE // 2 else previous_end
+            spans.append((start, cut))
+            start, clause_end = cut, -1
+        if chunk.group(0).endswith(_PIECE_ENDS):
+            clause_end = chunk_end
+        previous_end = chunk_end
+    spans.append((start, len(line)))
+    return spans
 
 
 @cache
@@ -164,8 +223,14 @@ def segment(view: NormalisedText) -> list[Paragraph]:
             found = view.text.find(sentence, cursor, v_end)
             if found < 0:
                 continue
-            s, e = view.to_original(found, found + len(sentence))
-            paragraph.sentences.append(Sentence(s, e))
+            cuts = pieces(sentence) if len(sentence) > _MAX_PIECE else [(0, len(sentence))]
+            for piece_start, piece_end in cuts:
+                piece = sentence[piece_start:piece_end]
+                if not piece.strip():
+                    continue
+                v_from = found + piece_start + len(piece) - len(piece.lstrip())
+                v_to = found + piece_start + len(piece.rstrip())
+                paragraph.sentences.append(Sentence(*view.to_original(v_from, v_to)))
             cursor = found + len(sentence)
         if not paragraph.sentences:
             s, e = view.to_original(v_content, v_end)

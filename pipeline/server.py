@@ -83,7 +83,7 @@ _STATUS = {
     "no_document": 404,
     "no_route": 404,
     "method_not_allowed": 405,
-    "timeout": 503,
+    "server_timeout": 503,
     "internal": 500,
 }
 TaskStatus = Literal["open", "done", "cancelled"]
@@ -451,7 +451,7 @@ def create_app(
             record = await asyncio.wait_for(asyncio.wrap_future(future), settings.timeout)
         except TimeoutError:
             future.cancel()
-            raise VntasksError("timeout", "", limit=settings.timeout) from None
+            raise VntasksError("server_timeout", "", limit=settings.timeout) from None
         return JSONResponse(record)
 
     if register is None:

@@ -20,6 +20,7 @@ from spacy.vocab import Vocab
 
 from pipeline.normalise import NormalisedText, normalise
 from pipeline.resources import load_jsonl, load_yaml
+from pipeline.segment import pieces, runs_apart
 
 TOKENIZER_NAME = "vntasks.underthesea_tokenizer.v1"
 _LINE = re.compile(r"[^\n]+")
@@ -166,14 +167,20 @@ class UndertheseaTokenizer:
         word_spans: list[tuple[int, int]] = []
         tags: list[str] = []
         for match in _LINE.finditer(view.text):
-            line = match.group(0)
-            if not line.strip():
-                continue
-            words = _segment_line(line)
-            spans = _align(line, match.start(), words)
-            word_spans.extend(spans)
-            if self.with_tags:
-                tags.extend(self._tag(words))
+            line, base = match.group(0), match.start()
+            for start, end, is_run in runs_apart(line):
+                if is_run:
+                    word_spans.append((base + start, base + end))
+                    tags.extend(["X"] if self.with_tags else [])
+                    continue
+                for piece_start, piece_end in pieces(line[start:end]):
+                    piece = line[start + piece_start : start + piece_end]
+                    if not piece.strip():
+                        continue
+                    words = _segment_line(piece)
+                    word_spans.extend(_align(piece, base + start + piece_start, words))
+                    if self.with_tags:
+                        tags.extend(self._tag(words))
         return self._build(text, view, word_spans, tags)
 
     def _tag(self, words: list[str]) -> list[str]:

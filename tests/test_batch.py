@@ -130,15 +130,16 @@ def test_batch_read_done(tmp_path: Path) -> None:
     whole = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
     path.write_text(whole + '{"document": {"sou', encoding="utf-8")
     assert read_done(path) == Done(
-        {"aa"}, {"b.txt": ("empty", "…")}, len(whole.encode("utf-8")), lines=2
+        {("a.txt", "aa")}, {"b.txt": ("empty", "…")}, len(whole.encode("utf-8")), lines=2
     )
 
 
 def test_batch_read_done_stops_at_a_line_that_is_not_json(tmp_path: Path) -> None:
     path = tmp_path / "out.jsonl"
-    good = '{"document": {"text_sha256": "aa"}}\n'
-    path.write_text(good + "not json\n" + '{"document": {"text_sha256": "bb"}}\n')
-    assert read_done(path) == Done({"aa"}, {}, len(good), lines=1)
+    good = '{"document": {"source": "a.txt", "text_sha256": "aa"}}\n'
+    later = '{"document": {"source": "b.txt", "text_sha256": "bb"}}\n'
+    path.write_text(good + "not json\n" + later)
+    assert read_done(path) == Done({("a.txt", "aa")}, {}, len(good), lines=1)
 
 
 @pytest.mark.parametrize(
@@ -308,3 +309,176 @@ def test_batch_interrupted_note_counts_lines_not_distinct_texts(tmp_path):
     (tmp_path / "out.jsonl.partial").write_text(same % "a.txt" + same % "copy/a.txt")
     note = interrupted_note(Plan("jsonl", file=tmp_path / "out.jsonl"))
     assert note.startswith("2 documents are written in ")
+
+
+# --- hostile inputs (issue 17) ------------------------------------------------
+
+
+def _docx_of_many_parts(path: Path) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+        for number in range(10_001):
+            archive.writestr(f"word/media/p{number}.xml", "")
+
+
+def _zip_bomb_docx(path: Path) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        # Written in chunks so the test itself never holds the 210 MB.
+        with archive.open("word/document.xml", "w", force_zip64=True) as part:
+            for _ in range(210):
+                part.write(bytes(1024 * 1024))
+
+
+def test_batch_hostile_inputs_each_get_an_error_line(tmp_path: Path) -> None:
+    """Hostile entries between two good files: exit 1, both good documents
+    written, one error line each naming it and the reason, and nothing else
+    on standard error (no traceback, no library log line)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a-good.txt").write_bytes(Path(SAMPLES[0]).read_bytes())
+    _zip_bomb_docx(folder / "b-bomb.docx")
+    _docx_of_many_parts(folder / "c-parts.docx")
+    # A multi-MB single line, over the --max-chars given below.
+    (folder / "d-line.txt").write_text("Sở Nội vụ rà soát; " * 200_000, encoding="utf-8")
+    (folder / "e-loop.txt").symlink_to("e-loop.txt")
+    (folder / "f-broken.txt").symlink_to("nowhere.txt")
+    os.mkfifo(folder / "g-pipe.txt")
+    (folder / "z-good.txt").write_bytes(Path(SAMPLES[1]).read_bytes())
+    out = tmp_path / "out.jsonl"
+    done = run_vntasks("extract", str(folder), "-o", str(out), "--max-chars", "1000000",
+                       "--workers", "1")
+    assert done.returncode == 1
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    codes = {Path(line["document"]["source"]).name: line.get("error", {}).get("code")
+             for line in lines}
+    assert codes == {
+        "a-good.txt": None,
+        "b-bomb.docx": "zip_bomb",
+        "c-parts.docx": "too_many_parts",
+        "d-line.txt": "too_many_chars",
+        "e-loop.txt": "symlink_loop",
+        "f-broken.txt": "broken_link",
+        "g-pipe.txt": "special_file",
+        "z-good.txt": None,
+    }
+    errors = done.stderr.splitlines()
+    assert len(errors) == 6 + 1, done.stderr
+    assert all(line.startswith(f"error: {folder}/") for line in errors[:-1])
+    assert "--max-chars" in errors[2] and "--max-unpacked-bytes" in errors[0]
+    assert errors[-1].startswith("2 of 8 documents extracted; failed: ")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
+def test_batch_unreadable_file_and_folder_are_error_lines(tmp_path: Path) -> None:
+    locked_file = tmp_path / "locked.txt"
+    locked_file.write_bytes(Path(SAMPLES[0]).read_bytes())
+    locked_folder = tmp_path / "locked"
+    locked_folder.mkdir()
+    locked_file.chmod(0)
+    locked_folder.chmod(0)
+    try:
+        exit_code, stderr = _run([str(locked_file), str(locked_folder), SAMPLES[1],
+                                  "-o", str(tmp_path / "out.jsonl")])
+    finally:
+        locked_file.chmod(0o644)
+        locked_folder.chmod(0o755)
+    assert exit_code == 1
+    assert stderr.splitlines()[:2] == [
+        f"error: {locked_file}: the file cannot be read (Permission denied)",
+        f"error: {locked_folder}: the file cannot be read (Permission denied)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("failure", "code"),
+    [(MemoryError, "out_of_memory"), (KeyError, "crashed"), (RecursionError, "crashed")],
+)
+def test_batch_a_document_that_fails_becomes_its_error_result(monkeypatch, failure, code):
+    """Whatever extract() raises for one document stays that document's:
+    the failure is forced here, as no text is known to cause it."""
+    import pipeline.extraction
+
+    def failing(*args, **kwargs):
+        raise failure("forced")
+
+    monkeypatch.setattr(pipeline.extraction, "extract", failing)
+    results = list(run_local([Job(SAMPLES[0], path=SAMPLES[0])], Options()))
+    assert results[0].error is not None and results[0].error[0] == code
+    assert results[0].record is None
+
+
+def test_batch_timeout_per_doc_stops_one_document(tmp_path: Path) -> None:
+    # About 150 KB of directive text takes seconds; 0.05 s is never enough.
+    long = tmp_path / "long.txt"
+    long.write_text(Path(SAMPLES[0]).read_text(encoding="utf-8") * 30, encoding="utf-8")
+    result = list(run_local([Job(str(long), path=str(long))], Options(timeout=0.05)))[0]
+    assert result.error == (
+        "timeout", "extraction took longer than 0.05 seconds (--timeout-per-doc); stopped"
+    )
+
+
+def test_batch_resume_after_any_line_gives_the_uninterrupted_output(tmp_path: Path) -> None:
+    """Stopped after any whole line, a resumed run ends with the bytes and
+    the exit status of a run never stopped, although two inputs hold one
+    text (issue 17: the second was skipped as already written)."""
+    copy = tmp_path / "same-text.txt"
+    copy.write_bytes(Path(SAMPLES[0]).read_bytes())
+    sources = [SAMPLES[0], str(copy), str(tmp_path / "missing.txt"), SAMPLES[1]]
+    whole = tmp_path / "whole.jsonl"
+    status = _run([*sources, "-o", str(whole), "--workers", "1"])[0]
+    expected = whole.read_bytes()
+    lines = expected.splitlines(keepends=True)
+    assert status == 1 and len(lines) == 4
+    for kept in range(len(lines)):
+        out = tmp_path / f"stopped-{kept}.jsonl"
+        Path(f"{out}.partial").write_bytes(b"".join(lines[:kept]))
+        resumed = _run([*sources, "-o", str(out), "--workers", "1", "--resume"])[0]
+        assert (kept, resumed, out.read_bytes()) == (kept, status, expected)
+
+
+def _without_network() -> list[str] | None:
+    """A command prefix that runs its command in a network namespace of its
+    own, where the loopback interface is down; None where that is not
+    allowed (it needs root or user namespaces)."""
+    import shutil
+
+    if shutil.which("unshare") is None:
+        return None
+    probe = subprocess.run(["unshare", "-n", "true"], capture_output=True)
+    return ["unshare", "-n"] if probe.returncode == 0 else None
+
+
+@pytest.mark.skipif(_without_network() is None, reason="unshare -n is not permitted here")
+def test_batch_dask_without_loopback_says_so_in_one_line(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    command = [*_without_network(), sys.executable, "-c",
+               "from pipeline.cli import main; main()",
+               "extract", SAMPLES[0], "--engine", "dask", "-o", str(out)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "error: the dask engine needs the loopback network (127.0.0.1) to reach its workers, "
+        "and it is down here (Network is unreachable); use --engine local"
+    ]
+    assert not out.exists()
+
+
+def test_batch_unreachable_scheduler_says_so_in_one_line(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as unused:
+        # A port just bound and closed: nothing listens there.
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    exit_code, stderr = _run([SAMPLES[0], "--scheduler", f"tcp://127.0.0.1:{port}"])
+    assert exit_code == 1
+    assert stderr.splitlines() == [
+        f"error: cannot reach the Dask scheduler at tcp://127.0.0.1:{port} (Connection refused)"
+    ]

@@ -212,3 +212,19 @@ def test_deadlines_quick_paths_agree_with_the_full_scan():
         atoms = [a for a in _scan(view, issued, phrase_mode=True) if a.name != "yearly_tail"]
         assert len(atoms) == 1, phrase
         assert atoms[0].value == quick, phrase
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # A cited document's date is no deadline, with its number's run of
+        # characters under the 80 the number pattern looks at (issue 17).
+        ("theo Quy định số 105-QĐ/TƯ ngày 19-12-2017 của Bộ Chính trị", []),
+        ("thực hiện Nghị định 05/2025/NĐ-CP ngày 12/3/2025", []),
+        ("hoàn thành trước ngày 30/6/2025", ["trước ngày 30/6/2025"]),
+        # Numbering run on for thousands of characters holds no deadline.
+        ("1" + ".1" * 5000, []),
+    ],
+)
+def test_deadlines_cited_numbers_and_long_runs(text: str, found: list[str]) -> None:
+    assert [text[d.start : d.end] for d in find_deadlines(text, None)] == found

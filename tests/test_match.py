@@ -8,8 +8,17 @@ Each table names the file its phrases come from (short excerpts of
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from pipeline.match import Matches, canonical_name, expand_abbreviations, match
+from pipeline.match import (
+    Matches,
+    Trigger,
+    _longest_triggers,
+    canonical_name,
+    expand_abbreviations,
+    match,
+)
 from pipeline.tokenise import tokenise
 
 
@@ -378,3 +387,37 @@ def test_match_no_body_in_plain_action(text: str) -> None:
 )
 def test_match_post_at_the_end_of_the_text_is_no_error(text: str) -> None:
     assert isinstance(match(tokenise(text)).bodies, list)
+
+
+def _longest_all_pairs(triggers):
+    """The quadratic reading _longest_triggers replaced (issue 17): every
+    trigger compared with every kept one."""
+    kept = []
+    for trig in triggers:
+        overlaps = [
+            k for k in kept if k.token_start < trig.token_end and trig.token_start < k.token_end
+        ]
+        if not overlaps:
+            kept.append(trig)
+            continue
+        if any((k.token_start, k.token_end) == (trig.token_start, trig.token_end)
+               for k in overlaps):
+            kept.append(trig)
+            continue
+        longest = max(overlaps, key=lambda k: k.token_end - k.token_start)
+        if trig.token_end - trig.token_start > longest.token_end - longest.token_start:
+            kept = [k for k in kept if k not in overlaps]
+            kept.append(trig)
+    return sorted(kept, key=lambda t: (t.token_start, t.label))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(1, 6), st.sampled_from("ABC")),
+                max_size=60))
+def test_match_longest_triggers_agrees_with_all_pairs(spans):
+    triggers = sorted(
+        (Trigger(start, start + length, start, start + length, label)
+         for start, length, label in spans),
+        key=lambda t: (t.token_start, -(t.token_end - t.token_start)),
+    )
+    assert _longest_triggers(triggers) == _longest_all_pairs(triggers)

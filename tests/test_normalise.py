@@ -141,3 +141,21 @@ def test_normalise_from_original_inverts_offsets() -> None:
     view = normalise(text)
     for i in range(len(view.text)):
         assert view.from_original(view.offsets[i]) == i
+
+
+@pytest.mark.parametrize(
+    ("text", "view", "line_ends"),
+    [
+        # CRLF is one line end: its view "\n" maps to the CR, so a line's
+        # span in the text ends before both.
+        ("Sở Tư pháp.\r\nBộ Nội vụ.", "Sở Tư pháp.\nBộ Nội vụ.", [11]),
+        ("Sở Tư pháp.\rBộ Nội vụ.", "Sở Tư pháp.\nBộ Nội vụ.", [11]),
+        ("Sở Tư pháp.\u2028Bộ Nội vụ.", "Sở Tư pháp.\nBộ Nội vụ.", [11]),
+        ("a\r\n\r\nb\r", "a\n\nb\n", [1, 3, 6]),
+    ],
+)
+def test_normalise_line_ends_read_as_newlines(text: str, view: str, line_ends: list[int]) -> None:
+    result = normalise(text)
+    assert result.text == view
+    breaks = [i for i, char in enumerate(result.text) if char == "\n"]
+    assert [result.offsets[i] for i in breaks] == line_ends

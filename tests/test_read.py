@@ -69,6 +69,11 @@ ENCODED = [
     ("utf-8-bom", b"\xef\xbb\xbf" + (HEADER + "\n" + TASK).encode("utf-8"), "utf-8-sig"),
     ("utf-16-bom", (HEADER + "\n" + TASK).encode("utf-16"), "utf-16"),
     ("utf-16-le-no-bom", (HEADER + "\n" + TASK).encode("utf-16-le"), "utf-16"),
+    # UTF-32's little-endian mark starts with UTF-16's (issue 17: it was read
+    # as UTF-16 and gave no tasks).
+    ("utf-32-bom", (HEADER + "\n" + TASK).encode("utf-32"), "utf-32"),
+    ("utf-32-le-no-bom", (HEADER + "\n" + TASK).encode("utf-32-le"), "utf-32"),
+    ("utf-32-be-no-bom", (HEADER + "\n" + TASK).encode("utf-32-be"), "utf-32"),
     ("windows-1258", _windows_1258(HEADER + "\n" + TASK), "cp1258"),
     ("tcvn3", TCVN3_TEXT.encode("cp1252"), "tcvn3"),
     ("vni", VNI_TEXT.encode("cp1252"), "vni"),
@@ -699,7 +704,8 @@ def test_read_too_large_is_refused(tmp_path):
     assert refused.value.code == "too_large"
     assert (
         str(refused.value)
-        == f"{path}: the file is {path.stat().st_size} bytes, over the limit of 100 bytes"
+        == f"{path}: the file is {path.stat().st_size} bytes, over the limit of 100 bytes "
+        "(--max-bytes)"
     )
 
 
@@ -818,3 +824,71 @@ def test_read_bytes_takes_the_suffix_of_an_upload(tmp_path, suffix, content, exp
         media_type = error.code
         assert f"upload{suffix}: unsupported file type '{suffix or '(none)'}'" in str(error)
     assert media_type == expected
+
+# --- limits on what is read (issue 17) -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "limits", "message"),
+    [
+        ("long.txt", "Sở Nội vụ rà soát; ".encode() * 100, {"max_chars": 1000},
+         "the text is 1900 characters, over the limit of 1000 characters (--max-chars)"),
+        ("long-utf16.txt", "Sở Nội vụ rà soát; ".encode("utf-16") * 1, {"max_chars": 10},
+         "the text is 19 characters, over the limit of 10 characters (--max-chars)"),
+        ("big.txt", b"a" * 101, {"max_bytes": 100},
+         "the file is 101 bytes, over the limit of 100 bytes (--max-bytes)"),
+    ],
+)
+def test_read_limits_name_the_flag(tmp_path, name, data, limits, message):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(VntasksError) as refused:
+        read_document(path, **limits)
+    assert str(refused.value) == f"{path}: {message}"
+
+
+def test_read_docx_text_over_max_chars_is_refused(tmp_path):
+    import docx
+
+    document = docx.Document()
+    for _ in range(50):
+        document.add_paragraph("Giao Sở Nội vụ chủ trì rà soát, báo cáo trước ngày 30/6/2025.")
+    path = tmp_path / "long.docx"
+    document.save(path)
+    with pytest.raises(VntasksError) as refused:
+        read_document(path, max_chars=1000)
+    assert refused.value.code == "too_many_chars"
+    assert len(read_document(path).text) > 1000
+
+
+def test_read_html_nested_beyond_the_parsers_depth_is_one_refusal(tmp_path):
+    # lxml (under trafilatura) stops at its depth limit instead of growing.
+    depth = 100_000
+    page = ("<html><body>" + "<div>" * depth + "<p>Giao Sở Nội vụ chủ trì rà soát.</p>"
+            + "</div>" * depth + "</body></html>")
+    path = tmp_path / "deep.html"
+    path.write_text(page, encoding="utf-8")
+    with pytest.raises(VntasksError) as refused:
+        read_document(path)
+    assert refused.value.code == "no_main_text"
+
+
+def test_read_pdf_over_max_pages_is_refused_before_reading(tmp_path):
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(3):
+        writer.add_blank_page(width=200, height=200)
+    path = tmp_path / "pages.pdf"
+    with path.open("wb") as stream:
+        writer.write(stream)
+    with pytest.raises(VntasksError) as refused:
+        read_document(path, max_pages=2)
+    assert str(refused.value) == (
+        f"{path}: the PDF has 3 pages, over the limit of 2 pages (--max-pages)"
+    )
+    # Within the limit, the same blank pages are read and found to hold no
+    # text: by OCR where Tesseract is installed, else as a PDF with no text layer.
+    with pytest.raises(VntasksError) as read:
+        read_document(path, max_pages=3)
+    assert read.value.code in ("ocr_no_text", "no_text_layer")

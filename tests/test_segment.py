@@ -14,7 +14,7 @@ import unicodedata
 import pytest
 
 from pipeline.normalise import normalise
-from pipeline.segment import Paragraph, segment
+from pipeline.segment import Paragraph, pieces, runs_apart, segment
 
 
 def _segment(text: str) -> list[Paragraph]:
@@ -230,3 +230,43 @@ def test_segment_run_in_first_item(text: str, layout: list[tuple[str | None, int
     assert _layout(text) == layout
     paragraphs = _segment(text)
     assert all(text[p.start:p.end].strip() == text[p.start:p.end] for p in paragraphs)
+
+# --- pieces of long lines (issue 17) -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Sở Nội vụ rà soát.", [(0, 18)]),
+        # A run with no space is cut every 200 characters.
+        ("1" + ".1" * 150, [(0, 200), (200, 301)]),
+        (";" * 450, [(0, 200), (200, 400), (400, 450)]),
+        # A long line is cut after the last clause end past half the piece.
+        ("Sở Nội vụ rà soát; " * 150, [(0, 1994), (1994, 2850)]),
+        # With no clause end near, at the last word that fits.
+        ("ab " * 1000, [(0, 2000), (2000, 3000)]),
+    ],
+)
+def test_segment_pieces(line: str, expected: list[tuple[int, int]]) -> None:
+    assert pieces(line) == expected
+
+
+def test_segment_sentence_over_the_limit_is_cut_at_clause_ends() -> None:
+    text = "Sở Nội vụ rà soát; " * 300
+    [paragraph] = segment(normalise(text))
+    lengths = [sentence.end - sentence.start for sentence in paragraph.sentences]
+    assert len(lengths) == 3 and max(lengths) <= 2000
+    assert all(text[s.start : s.end].endswith(";") for s in paragraph.sentences)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Sở Nội vụ rà soát.", [(0, 18, False)]),
+        ("a " + ";" * 450 + " b", [(0, 2, False), (2, 202, True), (202, 402, True),
+                                   (402, 452, True), (452, 454, False)]),
+        ("x" * 200, [(0, 200, False)]),
+    ],
+)
+def test_segment_runs_apart(line: str, expected: list[tuple[int, int, bool]]) -> None:
+    assert runs_apart(line) == expected

@@ -636,7 +636,7 @@ def test_server_timeout_answers_503_and_keeps_serving():
         answer = httpx.post(f"{url}/extract", json={"text": text}, timeout=60)
         health = httpx.get(f"{url}/health", timeout=10)
     assert answer.status_code == 503
-    assert _error(answer)["code"] == "timeout"
+    assert _error(answer)["code"] == "server_timeout"
     assert "longer than 0.01 s" in _error(answer)["message"]
     assert health.status_code == 200
 

@@ -193,3 +193,25 @@ def test_tokenise_split_cluster_never_makes_an_empty_token(text: str) -> None:
     doc = tokenise(text)
     assert doc.text == text
     assert all(token.text for token in doc)
+
+
+@pytest.mark.parametrize(
+    ("text", "longest", "count"),
+    [
+        # A run with no space is cut into tokens of 200 characters, not one
+        # token per character (issue 17).
+        (";" * 1000, 200, 5),
+        ("1" + ".1" * 300, 200, 4),
+    ],
+)
+def test_tokenise_long_runs_are_tokens_of_200(text: str, longest: int, count: int) -> None:
+    doc = tokenise(text)
+    assert doc.text == text
+    assert (max(len(token) for token in doc), len(doc)) == (longest, count)
+
+
+def test_tokenise_long_line_in_pieces_keeps_the_text() -> None:
+    text = "Giao Sở Nội vụ chủ trì rà soát; " * 200
+    doc = tokenise(text)
+    assert doc.text == text
+    assert "Nội vụ" in [token.text for token in doc]

@@ -103,6 +103,33 @@ def extract_command(
         int | None,
         typer.Option("--max-bytes", help="Refuse input files larger than this (default 20 MB)."),
     ] = None,
+    max_unpacked_bytes: Annotated[
+        int | None,
+        typer.Option(
+            "--max-unpacked-bytes",
+            help="Refuse a .docx whose parts unpack to more bytes than this (default 200 MB).",
+        ),
+    ] = None,
+    max_chars: Annotated[
+        int | None,
+        typer.Option(
+            "--max-chars",
+            help="Refuse a document whose text, as read, is longer than this many "
+            "characters (default 2,000,000; the longest directive seen has about 612,000).",
+        ),
+    ] = None,
+    max_pages: Annotated[
+        int | None,
+        typer.Option("--max-pages", help="Refuse a PDF of more pages than this (default 2,000)."),
+    ] = None,
+    timeout_per_doc: Annotated[
+        float | None,
+        typer.Option(
+            "--timeout-per-doc",
+            help="Stop a document that takes longer than this many seconds and write its "
+            "error line instead (default: no limit; not applied on Dask workers).",
+        ),
+    ] = None,
     output_format: Annotated[
         OutputFormat | None,
         typer.Option(
@@ -136,7 +163,7 @@ def extract_command(
         bool,
         typer.Option(
             "--resume",
-            help="Skip documents already in the -o JSON Lines file (by text hash) "
+            help="Skip documents already in the -o JSON Lines file (by source and text hash) "
             "and append the rest.",
         ),
     ] = False,
@@ -194,6 +221,13 @@ def extract_command(
         usage_error(str(error))
     if (engine is Engine.dask or scheduler) and find_spec("distributed") is None:
         usage_error("the dask engine needs the 'dask' extra: pip install 'vntasks[dask]'")
+    if engine is Engine.dask or scheduler:
+        from pipeline.parallel import dask_unreachable
+
+        unreachable = dask_unreachable(scheduler)
+        if unreachable is not None:
+            typer.echo(f"error: {unreachable}", err=True)
+            raise typer.Exit(code=1)
     # A pool for one document would only add its start-up time.
     document_workers = workers if engine is Engine.dask else min(workers, len(sources))
     show = wanted(progress)
@@ -202,6 +236,10 @@ def extract_command(
         "doc_type": doc_type,
         "number": number,
         "max_bytes": max_bytes,
+        "max_unpacked_bytes": max_unpacked_bytes,
+        "max_chars": max_chars,
+        "max_pages": max_pages,
+        "timeout": timeout_per_doc,
         "workers": document_workers,
         "engine": engine.value,
         "scheduler": scheduler,

@@ -2,6 +2,8 @@
 
 from pipeline.read.document import (
     DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_CHARS,
+    DEFAULT_MAX_PAGES,
     DEFAULT_MAX_UNPACKED_BYTES,
     STDIN,
     SUPPORTED_SUFFIXES,
@@ -14,6 +16,8 @@ from pipeline.read.ocr import OCR_MODES, OcrOptions
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_CHARS",
+    "DEFAULT_MAX_PAGES",
     "DEFAULT_MAX_UNPACKED_BYTES",
     "OCR_MODES",
     "STDIN",

@@ -1,12 +1,13 @@
 """Bytes to text: which encoding a Vietnamese file is in, and its decoded text.
 
-Order of evidence: a byte-order mark; UTF-16 without one (NUL bytes in every
-other position); valid UTF-8; otherwise the 8-bit encodings Vietnamese offices
-used before Unicode (Windows-1258, TCVN3, VNI), where the decoding that reads
-most like Vietnamese wins. Text that decodes as UTF-8 is only converted when it
-holds no Vietnamese letter beyond Latin-1 (so ordinary Vietnamese can never be
-touched) and the viparse detector is sure it is a legacy font's bytes carried
-over as Latin-1 characters.
+Order of evidence: a byte-order mark; UTF-32 without one (two NUL bytes in
+every four); UTF-16 without one (NUL bytes in every other position); valid
+UTF-8; otherwise the 8-bit encodings Vietnamese offices used before Unicode
+(Windows-1258, TCVN3, VNI), where the decoding that reads most like
+Vietnamese wins. Text that decodes as UTF-8 is only converted when it holds
+no Vietnamese letter beyond Latin-1 (so ordinary Vietnamese can never be
+touched) and the viparse detector is sure it is a legacy font's bytes
+carried over as Latin-1 characters.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pipeline.resources import load_yaml
 UTF8 = "utf-8"
 UTF8_BOM = "utf-8-sig"
 UTF16 = "utf-16"
+UTF32 = "utf-32"
 _TEXT_CONTROLS = frozenset("\t\n\r\f")
 
 
@@ -111,6 +113,21 @@ def looks_binary(data: bytes) -> bool:
     return controls > _settings()["max_control_share"] * max(len(sample), 1)
 
 
+def _utf32_without_bom(data: bytes) -> str | None:
+    """UTF-32 text without a BOM: a Vietnamese text's characters all lie
+    below U+10000, so two of every four bytes are NUL, always at the same
+    places."""
+    if len(data) < 8 or len(data) % 4:
+        return None
+    for codec, high in (("utf-32-le", (2, 3)), ("utf-32-be", (0, 1))):
+        if all(not any(data[k::4]) for k in high):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
 def _utf16_without_bom(data: bytes) -> str | None:
     """UTF-16 text without a BOM: ASCII letters leave a NUL in every other byte."""
     if len(data) < 4 or len(data) % 2:
@@ -149,6 +166,15 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
             return data[len(codecs.BOM_UTF8) :].decode(UTF8), UTF8_BOM
         except UnicodeDecodeError as error:
             raise VntasksError("decode", source) from error
+    # UTF-32's little-endian mark begins with UTF-16's: test it first.
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        try:
+            return data.decode(UTF32), UTF32
+        except UnicodeDecodeError as error:
+            raise VntasksError("decode", source) from error
+    wide = _utf32_without_bom(data)
+    if wide is not None:
+        return wide, UTF32
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode(UTF16), UTF16

@@ -154,11 +154,13 @@ def pages_text(pages: list[list[str]]) -> str:
 
 
 def pdf_text(
-    path: Path, source: str, ocr: OcrOptions | None = None
+    path: Path, source: str, ocr: OcrOptions | None = None, max_pages: int | None = None
 ) -> tuple[str, OcrInfo | None]:
     """The text of a PDF, and how much of it OCR read: pages without a text
     layer (``ocr.mode`` auto, the default) or every page (``always``) are
-    rasterised and recognised; ``never`` refuses a PDF with no text layer."""
+    rasterised and recognised; ``never`` refuses a PDF with no text layer.
+    Refused when it has more than ``max_pages`` pages (each page costs time
+    and memory to lay out)."""
     from pypdf import PdfReader
 
     from pipeline.read.ocr import OcrOptions
@@ -175,6 +177,8 @@ def pdf_text(
             if not reader.decrypt(""):
                 raise VntasksError("encrypted_pdf", source)
             password = ""
+        if max_pages is not None and len(reader.pages) > max_pages:
+            raise VntasksError("too_many_pages", source, count=len(reader.pages), limit=max_pages)
         pages = _page_lines(path, password)
     except VntasksError:
         raise

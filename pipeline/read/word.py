@@ -189,12 +189,17 @@ def _table_lines(table: Any) -> list[str]:
 def _check_unpacked_size(path: Path, source: str, max_unpacked_bytes: int) -> None:
     """Refuse a zip bomb before any part is inflated: the sizes the archive
     declares are what zipfile will let each part inflate to."""
+    from pipeline.read.limits import MAX_PARTS
+
     try:
         with zipfile.ZipFile(path) as archive:
-            declared = sum(info.file_size for info in archive.infolist())
+            parts = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as error:
         reason = str(error) or type(error).__name__
         raise VntasksError("corrupt_docx", source, reason=reason) from error
+    if len(parts) > MAX_PARTS:
+        raise VntasksError("too_many_parts", source, count=len(parts), limit=MAX_PARTS)
+    declared = sum(info.file_size for info in parts)
     if declared > max_unpacked_bytes:
         raise VntasksError("zip_bomb", source, size=declared, limit=max_unpacked_bytes)
 
