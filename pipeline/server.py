@@ -274,7 +274,7 @@ def _check_length(text: str, source: str, settings: Settings) -> None:
 
 
 def _parse_issued(value: str | None, field: str) -> date | None:
-    from pipeline.cli.options import parse_date
+    from pipeline.dates import parse_date
 
     return None if value is None else parse_date(value, field)
 

@@ -3,44 +3,22 @@ scans are read (``--ocr``), and the one-line usage error (exit 2)."""
 
 from __future__ import annotations
 
-import calendar
-import re
 from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
+from pipeline.dates import parse_date
 from pipeline.errors import VntasksError
 
 if TYPE_CHECKING:
     from pipeline.read.ocr import OcrOptions
 
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-
-
 def usage_error(message: str) -> NoReturn:
     """Print ``error: message`` on standard error and exit 2."""
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code=2)
-
-
-def parse_date(value: str, option: str) -> date:
-    """``value`` as a date written YYYY-MM-DD. A value in that form that
-    names no day (2025-02-30, 2018-13-01) gets its own message, saying why,
-    rather than being called badly written."""
-    written = _ISO_DATE.fullmatch(value)
-    if written is None:
-        raise VntasksError("bad_date", option, value=value)
-    year, month, day = (int(part) for part in written.groups())
-    if not 1 <= month <= 12:
-        raise VntasksError("no_such_date", option, value=value,
-                           reason=f"there is no month {month}")
-    days = calendar.monthrange(year, month)[1]
-    if not 1 <= day <= days:
-        raise VntasksError("no_such_date", option, value=value,
-                           reason=f"month {month} of {year} has {days} days")
-    return date(year, month, day)
 
 
 def parse_issued(value: str | None, option: str = "--issued") -> date | None:
